@@ -1,0 +1,255 @@
+package dev.dhtbeacon.krpc;
+
+import dev.dhtbeacon.routing.NodeId;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.socket.DatagramChannel;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.ClosedChannelException;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One node's KRPC endpoint: a UDP socket on a shared event loop, with the pipeline
+ * rate limit → decoder → handler inbound and encoder → {@link EgressGuard} outbound.
+ *
+ * <p>{@link #query} may be called from any thread; everything else runs on {@link #eventLoop()}.
+ * Query futures complete on the event loop with a {@link Reply} (an error reply is a normal
+ * result) or exceptionally with {@link QueryTimeoutException}, {@link EgressRefusedException}
+ * or a closed-channel error.
+ */
+public final class KrpcTransport implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(KrpcTransport.class);
+  /** Datagrams up to 64 KiB are accepted (some peers send 3 KB replies). */
+  private static final int RECEIVE_BUFFER = 65_536;
+
+  /** Receives the queries that reach this node. Must not throw and must not block. */
+  @FunctionalInterface
+  public interface QueryHandler {
+    void onQuery(Query query, InetSocketAddress from);
+  }
+
+  /**
+   * Transport settings.
+   *
+   * @param perIpRate inbound datagrams per second allowed from one IP
+   * @param perIpBurst inbound burst allowed from one IP
+   * @param maxPending queries in flight before new ones are refused
+   * @param version our client version, sent as {@code v}
+   */
+  public record Settings(NetworkMode mode, double perIpRate, double perIpBurst, int maxPending,
+      String version) {
+    /** Our client version: "DB" and a two-byte release number, like other clients. */
+    public static final String VERSION = "DB\u0000\u0001";
+
+    public static Settings defaults(NetworkMode mode) {
+      return new Settings(mode, 50, 200, 8_192, VERSION);
+    }
+  }
+
+  private final Channel channel;
+  private final Settings settings;
+  private final TransportCounters counters;
+  private final PendingQueries pending;
+  private final QueryHandler handler;
+  private volatile NodeId localId;
+  private volatile boolean readOnly;
+
+  private KrpcTransport(Channel channel, Settings settings, TransportCounters counters,
+      NodeId localId, QueryHandler handler) {
+    this.channel = channel;
+    this.settings = settings;
+    this.counters = counters;
+    this.localId = localId;
+    this.handler = handler;
+    this.pending = new PendingQueries(channel.eventLoop(), counters, settings.maxPending(),
+        System.nanoTime() ^ System.identityHashCode(this));
+  }
+
+  /**
+   * Binds a transport to {@code local} on one of {@code group}'s event loops.
+   *
+   * @return completes when the socket is bound, or exceptionally if binding failed
+   */
+  public static CompletableFuture<KrpcTransport> bind(EventLoopGroup group,
+      InetSocketAddress local, Settings settings, NodeId localId, QueryHandler handler) {
+    TransportCounters counters = new TransportCounters();
+    KrpcCodec codec = new KrpcCodec();
+    EgressGuard guard = new EgressGuard(settings.mode(), counters);
+    KrpcTransport[] self = new KrpcTransport[1];
+    CompletableFuture<KrpcTransport> result = new CompletableFuture<>();
+    Bootstrap bootstrap = new Bootstrap()
+        .group(group)
+        .channel(EventLoops.datagramChannel(group))
+        .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(RECEIVE_BUFFER))
+        .handler(new ChannelInitializer<DatagramChannel>() {
+          @Override
+          protected void initChannel(DatagramChannel ch) {
+            KrpcTransport t = new KrpcTransport(ch, settings, counters, localId, handler);
+            self[0] = t;
+            ch.pipeline()
+                .addLast("egress-guard", guard)
+                .addLast("rate-limit", new InboundRateLimit(
+                    new IpRateLimiter(settings.perIpRate(), settings.perIpBurst(), 4_096),
+                    counters, System::nanoTime))
+                .addLast("decoder", new KrpcDecoder(codec, counters))
+                .addLast("encoder", new KrpcEncoder(codec, counters))
+                .addLast("handler", new KrpcInboundHandler(t));
+          }
+        });
+    ChannelFuture bound = bootstrap.bind(local);
+    bound.addListener(f -> {
+      if (f.isSuccess()) {
+        result.complete(self[0]);
+      } else {
+        result.completeExceptionally(new IOException("cannot bind UDP " + local + ": "
+            + f.cause().getMessage(), f.cause()));
+      }
+    });
+    return result;
+  }
+
+  /**
+   * Sends a query and returns its reply.
+   *
+   * @param timeoutMillis how long to wait for the reply before failing with a timeout
+   */
+  public CompletableFuture<Reply> query(InetSocketAddress to, QueryArgs args, long timeoutMillis) {
+    CompletableFuture<Reply> future = new CompletableFuture<>();
+    if (eventLoop().inEventLoop()) {
+      send(to, args, timeoutMillis, future);
+    } else {
+      eventLoop().execute(() -> send(to, args, timeoutMillis, future));
+    }
+    return future;
+  }
+
+  private void send(InetSocketAddress to, QueryArgs args, long timeoutMillis,
+      CompletableFuture<Reply> future) {
+    if (!channel.isActive()) {
+      future.completeExceptionally(new ClosedChannelException());
+      return;
+    }
+    TransactionId tid = pending.register(to, args.method(), future, timeoutMillis);
+    if (tid == null) {
+      future.completeExceptionally(new IOException("too many queries in flight ("
+          + settings.maxPending() + ")"));
+      return;
+    }
+    Query query = new Query(tid, localId, readOnly, settings.version(), args);
+    counters.queriesSent.increment();
+    channel.writeAndFlush(new Outbound(query, to)).addListener(f -> {
+      if (!f.isSuccess()) {
+        counters.sendFailures.increment();
+        pending.fail(tid, f.cause());
+      }
+    });
+  }
+
+  /** Answers {@code query} from {@code to}; adds our version and, for responses, BEP 42 ip. */
+  public void reply(Reply reply, InetSocketAddress to) {
+    Reply addressed = reply instanceof Response r ? r.addressedTo(to, settings.version())
+        : withVersion((ErrorReply) reply);
+    if (addressed instanceof ErrorReply) {
+      counters.errorsSent.increment();
+    } else {
+      counters.repliesSent.increment();
+    }
+    channel.writeAndFlush(new Outbound(addressed, to)).addListener(f -> {
+      if (!f.isSuccess()) {
+        counters.sendFailures.increment();
+      }
+    });
+  }
+
+  private ErrorReply withVersion(ErrorReply e) {
+    return new ErrorReply(e.tid(), e.code(), e.message(), settings.version());
+  }
+
+  void onInbound(KrpcMessage message, InetSocketAddress from) {
+    if (message instanceof Query q) {
+      counters.queriesReceived.increment();
+      try {
+        handler.onQuery(q, from);
+      } catch (RuntimeException e) {
+        LOG.warn("query handler failed on {} from {}: {}", q.method(), from, e.toString());
+        reply(new ErrorReply(q.tid(), ErrorReply.SERVER, "server error", null), from);
+      }
+      return;
+    }
+    if (message instanceof ErrorReply) {
+      counters.errorsReceived.increment();
+    } else {
+      counters.responsesReceived.increment();
+    }
+    if (!pending.complete((Reply) message, from)) {
+      counters.unknownTransaction.increment();
+    }
+  }
+
+  void onMalformed(MalformedMessageException error, InetSocketAddress from) {
+    if (error.query() && error.tid() != null) {
+      reply(new ErrorReply(error.tid(), ErrorReply.PROTOCOL, error.getMessage(), null), from);
+    }
+  }
+
+  /** The event loop that owns this transport and its node. */
+  public EventLoop eventLoop() {
+    return channel.eventLoop();
+  }
+
+  public InetSocketAddress localAddress() {
+    return (InetSocketAddress) channel.localAddress();
+  }
+
+  public TransportCounters counters() {
+    return counters;
+  }
+
+  public Settings settings() {
+    return settings;
+  }
+
+  /** Queries awaiting a reply; call on the event loop. */
+  public int pendingCount() {
+    return pending.size();
+  }
+
+  public NodeId localId() {
+    return localId;
+  }
+
+  /** Changes the id sent in queries (after BEP 42 re-keying, for instance). */
+  public void localId(NodeId id) {
+    this.localId = id;
+  }
+
+  /** BEP 43: mark our queries read-only. */
+  public void readOnly(boolean readOnly) {
+    this.readOnly = readOnly;
+  }
+
+  public boolean isOpen() {
+    return channel.isOpen();
+  }
+
+  /** Closes the socket and fails pending queries. Returns when the socket is closed. */
+  @Override
+  public void close() {
+    channel.close().syncUninterruptibly();
+    if (eventLoop().inEventLoop()) {
+      pending.failAll(new ClosedChannelException());
+    } else {
+      eventLoop().submit(() -> pending.failAll(new ClosedChannelException()))
+          .syncUninterruptibly();
+    }
+  }
+}
