@@ -46,17 +46,20 @@ import org.openjdk.jmh.infra.Blackhole;
  *   <li>{@code decodeBtDht}: {@code the8472.bencode.BDecoder.decode} of the same bytes into
  *       {@code Map<String, Object>} (bencode only; mldht's KRPC layer is not measured).
  *   <li>{@code encodeBtDht}: {@code the8472.bencode.BEncoder.encodeInto} of those maps into one
- *       reused 1500-byte buffer, as mldht's send path does.
+ *       reused 1500-byte buffer, as mldht's {@code MessageBase.encode(ByteBuffer)} does.
  * </ul>
  *
  * <p>Run (from the project root):
  *
  * <pre>
- * mvn -q -B -o test-compile
- * java -cp "target/test-classes:target/classes:$(mvn -q -B -o dependency:build-classpath \
- *     -Dmdep.outputFile=/dev/stdout -Dmdep.includeScope=test)" \
+ * mvn -q -B -o test-compile dependency:build-classpath \
+ *     -Dmdep.outputFile=target/jmh.classpath -Dmdep.includeScope=test
+ * java -cp "target/test-classes:target/classes:$(cat target/jmh.classpath)" \
  *     org.openjdk.jmh.Main KrpcCodecBenchmark -f 3 -wi 3 -w 2s -i 5 -r 2s
  * </pre>
+ *
+ * <p>(Writing the classpath to a file avoids the ANSI escape that {@code mvn -q} prints before
+ * {@code -Dmdep.outputFile=/dev/stdout} output, which would spoil the first classpath entry.)
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)

@@ -32,7 +32,9 @@ public final class Main implements Runnable {
   /** The configured command line; tests run it in-process too. */
   public static CommandLine commandLine() {
     return new CommandLine(new Main())
-        .setExitCodeExceptionMapper(e -> e instanceof IllegalArgumentException ? USAGE : NETWORK)
+        // Picocli's parameter-exception handler asks this mapper too: bad options are USAGE.
+        .setExitCodeExceptionMapper(e -> e instanceof IllegalArgumentException
+            || e instanceof CommandLine.ParameterException ? USAGE : NETWORK)
         .setExecutionExceptionHandler((e, cmd, parsed) -> {
           cmd.getErr().println("dhtbeacon: " + e.getMessage());
           return e instanceof IllegalArgumentException ? USAGE : NETWORK;

@@ -58,6 +58,9 @@ public final class EgressGuard extends ChannelOutboundHandlerAdapter {
       promise.setFailure(new EgressRefusedException(to, mode));
       return;
     }
+    if (msg instanceof DatagramPacket packet) {
+      counters.bytesSent.add(packet.content().readableBytes());
+    }
     ctx.write(msg, promise);
   }
 }

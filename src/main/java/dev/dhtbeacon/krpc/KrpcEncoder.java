@@ -32,7 +32,6 @@ final class KrpcEncoder extends MessageToMessageEncoder<Outbound> {
           + MAX_DATAGRAM);
     }
     ByteBuf buf = ctx.alloc().ioBuffer(bytes.length).writeBytes(bytes);
-    counters.bytesSent.add(bytes.length);
     out.add(new DatagramPacket(buf, msg.recipient()));
   }
 }

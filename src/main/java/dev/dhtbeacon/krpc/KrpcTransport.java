@@ -70,8 +70,7 @@ public final class KrpcTransport implements AutoCloseable {
     this.counters = counters;
     this.localId = localId;
     this.handler = handler;
-    this.pending = new PendingQueries(channel.eventLoop(), counters, settings.maxPending(),
-        System.nanoTime() ^ System.identityHashCode(this));
+    this.pending = new PendingQueries(channel.eventLoop(), counters, settings.maxPending());
   }
 
   /**
@@ -145,9 +144,10 @@ public final class KrpcTransport implements AutoCloseable {
       return;
     }
     Query query = new Query(tid, localId, readOnly, settings.version(), args);
-    counters.queriesSent.increment();
     channel.writeAndFlush(new Outbound(query, to)).addListener(f -> {
-      if (!f.isSuccess()) {
+      if (f.isSuccess()) {
+        counters.queriesSent.increment();
+      } else {
         counters.sendFailures.increment();
         pending.fail(tid, f.cause());
       }
@@ -158,14 +158,13 @@ public final class KrpcTransport implements AutoCloseable {
   public void reply(Reply reply, InetSocketAddress to) {
     Reply addressed = reply instanceof Response r ? r.addressedTo(to, settings.version())
         : withVersion((ErrorReply) reply);
-    if (addressed instanceof ErrorReply) {
-      counters.errorsSent.increment();
-    } else {
-      counters.repliesSent.increment();
-    }
     channel.writeAndFlush(new Outbound(addressed, to)).addListener(f -> {
       if (!f.isSuccess()) {
         counters.sendFailures.increment();
+      } else if (addressed instanceof ErrorReply) {
+        counters.errorsSent.increment();
+      } else {
+        counters.repliesSent.increment();
       }
     });
   }

@@ -4,18 +4,19 @@ import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Queries awaiting a reply, keyed by our 4-byte transaction id. A reply matches only if both
  * its tid and its source endpoint match, so a third party cannot answer for a node it does not
- * control by guessing tids. Used only on the transport's event loop.
+ * control by guessing tids, and tids come from a {@link SecureRandom} so they cannot be
+ * predicted from earlier ones. Used only on the transport's event loop.
  */
 final class PendingQueries {
   private record Pending(InetSocketAddress to, String method, CompletableFuture<Reply> future,
@@ -23,16 +24,15 @@ final class PendingQueries {
   }
 
   private final Map<Integer, Pending> pending = new HashMap<>();
-  private final SplittableRandom random;
+  private final SecureRandom random = new SecureRandom();
   private final EventLoop loop;
   private final TransportCounters counters;
   private final int capacity;
 
-  PendingQueries(EventLoop loop, TransportCounters counters, int capacity, long seed) {
+  PendingQueries(EventLoop loop, TransportCounters counters, int capacity) {
     this.loop = loop;
     this.counters = counters;
     this.capacity = capacity;
-    this.random = new SplittableRandom(seed);
   }
 
   /** Registers a query and returns its fresh tid, or null when at capacity. */

@@ -62,8 +62,8 @@ public final class DhtNode implements AutoCloseable {
   private final Host host = new Host();
   private final NodeMaintenance maintenance;
   private final PeerStore peers;
-  private KrpcTransport transport;
-  private QueryResponder responder;
+  private volatile KrpcTransport transport;
+  private volatile QueryResponder responder;
   private volatile boolean silent;
 
   DhtNode(NodeConfig config, EventLoopGroup group, Executor callbacks) {
@@ -266,7 +266,8 @@ public final class DhtNode implements AutoCloseable {
   }
 
   private void onQuery(Query q, InetSocketAddress from) {
-    if (silent) {
+    if (silent || responder == null) {
+      // Silent (testnet "dead" node), or a query that raced our own start-up: drop it.
       return;
     }
     Contact c = new Contact(q.sender(), from);

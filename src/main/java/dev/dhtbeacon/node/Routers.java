@@ -36,6 +36,11 @@ public final class Routers {
       }
       try {
         int port = Integer.parseInt(router.substring(colon + 1));
+        if (port < 1 || port > 65535) {
+          // Checked before the lookup: InetSocketAddress would throw and lose the whole list.
+          LOG.warn("router '{}' has a port outside 1..65535; skipped", router);
+          continue;
+        }
         for (InetAddress a : InetAddress.getAllByName(router.substring(0, colon))) {
           out.add(new InetSocketAddress(a, port));
         }

@@ -49,8 +49,8 @@ class BDecoderFuzzTest {
         outcome[1]++;
         byte[] again = BEncoder.encode(value);
         if (!java.util.Arrays.equals(input, again)) {
-          fail("case " + i + " accepted non-canonical input " + Hex.encode(input) + " re-encoded as "
-              + Hex.encode(again));
+          fail("case " + i + " accepted non-canonical input " + Hex.encode(input)
+              + " re-encoded as " + Hex.encode(again));
         }
         if (value instanceof BDictionary d) {
           for (Map.Entry<String, BValue> e : d.entries().entrySet()) {
