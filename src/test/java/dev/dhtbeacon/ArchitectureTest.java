@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
  */
 class ArchitectureTest {
   private static final Map<String, Integer> LEVEL = Map.ofEntries(
-      Map.entry("bencode", 0), Map.entry("routing", 1), Map.entry("krpc", 2),
+      Map.entry("bencode", 0), Map.entry("routing", 1), Map.entry("crypto", 1),
+      Map.entry("krpc", 2),
       Map.entry("lookup", 3), Map.entry("storage", 3), Map.entry("node", 4),
       Map.entry("registry", 5), Map.entry("crawl", 5), Map.entry("store", 5),
       Map.entry("service", 6), Map.entry("cli", 7));

@@ -18,6 +18,7 @@ import dev.dhtbeacon.lookup.RttEstimator;
 import dev.dhtbeacon.routing.Contact;
 import dev.dhtbeacon.routing.NodeId;
 import dev.dhtbeacon.routing.RoutingTable;
+import dev.dhtbeacon.storage.ItemStore;
 import dev.dhtbeacon.storage.PeerStore;
 import dev.dhtbeacon.storage.TokenIssuer;
 import io.netty.channel.EventLoop;
@@ -62,6 +63,7 @@ public final class DhtNode implements AutoCloseable {
   private final Host host = new Host();
   private final NodeMaintenance maintenance;
   private final PeerStore peers;
+  private final ItemStore items;
   private volatile KrpcTransport transport;
   private volatile QueryResponder responder;
   private volatile boolean silent;
@@ -76,6 +78,7 @@ public final class DhtNode implements AutoCloseable {
     this.tableV4 = new RoutingTable(id, config.lookup().k(), new Random(random.nextLong()));
     this.tableV6 = new RoutingTable(id, config.lookup().k(), new Random(random.nextLong()));
     this.peers = new PeerStore(config.clock(), 100_000, 200);
+    this.items = new ItemStore(config.clock(), 20_000, 200);
     this.maintenance = new NodeMaintenance(this);
   }
 
@@ -96,7 +99,7 @@ public final class DhtNode implements AutoCloseable {
           this.transport = t;
           t.readOnly(config.readOnly());
           this.responder = new QueryResponder(this,
-              new TokenIssuer(config.clock(), new SecureRandom()), peers, random);
+              new TokenIssuer(config.clock(), new SecureRandom()), peers, items, random);
           return onLoop(() -> maintenance.start(fromBootFile)).thenCompose(f -> f);
         })
         .thenApplyAsync(done -> this, callbacks);
@@ -210,6 +213,10 @@ public final class DhtNode implements AutoCloseable {
 
   PeerStore peers() {
     return peers;
+  }
+
+  ItemStore items() {
+    return items;
   }
 
   Executor callbacks() {

@@ -125,6 +125,7 @@ final class NodeMaintenance {
     pingQuestionable(node.tableV6(), now);
     refreshIdleBuckets(now);
     node.peers().expire();
+    node.items().expire();
     if (isEmpty() && !bootstrapping && now - lastBootstrap >= REBOOTSTRAP_MILLIS) {
       bootstrap();
     }

@@ -1,6 +1,5 @@
 package dev.dhtbeacon.node;
 
-import dev.dhtbeacon.bencode.BString;
 import dev.dhtbeacon.krpc.ErrorReply;
 import dev.dhtbeacon.krpc.KrpcTransport;
 import dev.dhtbeacon.krpc.Query;
@@ -9,7 +8,10 @@ import dev.dhtbeacon.krpc.Response;
 import dev.dhtbeacon.krpc.Want;
 import dev.dhtbeacon.routing.Contact;
 import dev.dhtbeacon.routing.NodeId;
+import dev.dhtbeacon.storage.ItemStore;
 import dev.dhtbeacon.storage.PeerStore;
+import dev.dhtbeacon.storage.PutOutcome;
+import dev.dhtbeacon.storage.StoredItem;
 import dev.dhtbeacon.storage.TokenIssuer;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
@@ -17,7 +19,7 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Answers the queries that reach a node: ping, find_node, get_peers, announce_peer, get,
+ * Answers the queries that reach a node: ping, find_node, get_peers, announce_peer, get, put,
  * sample_infohashes, and unknown methods (like find_node when they name a target, else 204).
  * Runs on the node's event loop.
  */
@@ -34,12 +36,15 @@ final class QueryResponder {
   private final DhtNode node;
   private final TokenIssuer tokens;
   private final PeerStore peers;
+  private final ItemStore items;
   private final Random random;
 
-  QueryResponder(DhtNode node, TokenIssuer tokens, PeerStore peers, Random random) {
+  QueryResponder(DhtNode node, TokenIssuer tokens, PeerStore peers, ItemStore items,
+      Random random) {
     this.node = node;
     this.tokens = tokens;
     this.peers = peers;
+    this.items = items;
     this.random = random;
   }
 
@@ -58,12 +63,9 @@ final class QueryResponder {
     } else if (args instanceof QueryArgs.AnnouncePeer a) {
       announce(q, a, from);
     } else if (args instanceof QueryArgs.Get g) {
-      // No BEP 44 item store yet: answer as a node that holds nothing for the target.
-      withNodes(r, g.target(), g.want(), from).token(tokens.issue(from.getAddress()));
-      transport.reply(r.build(), from);
-    } else if (args instanceof QueryArgs.Put) {
-      transport.reply(new ErrorReply(q.tid(), ErrorReply.METHOD_UNKNOWN,
-          "put is not supported by this node", null), from);
+      get(g, r, from);
+    } else if (args instanceof QueryArgs.Put p) {
+      put(q, p, from);
     } else if (args instanceof QueryArgs.SampleInfohashes s) {
       sample(q, s, r, from);
     } else if (args instanceof QueryArgs.Unknown u) {
@@ -80,6 +82,34 @@ final class QueryResponder {
     int port = a.impliedPort() ? from.getPort() : a.port();
     peers.announce(a.infoHash(), new InetSocketAddress(from.getAddress(), port));
     node.transport().reply(Response.plain(q.tid(), node.id()), from);
+  }
+
+  /**
+   * BEP 44 get: nodes, a token, and the item if we hold one. When the querier already has
+   * {@code seq} or newer, the value and signature are left out (it only learns our seq).
+   */
+  private void get(QueryArgs.Get g, Response.Builder r, InetSocketAddress from) {
+    withNodes(r, g.target(), g.want(), from).token(tokens.issue(from.getAddress()));
+    StoredItem item = items.get(g.target());
+    if (item != null) {
+      if (item.mutable() && g.seq() != null && g.seq() >= item.seq()) {
+        r.item(null, null, null, item.seq());
+      } else {
+        r.item(item.v(), item.k(), item.sig(), item.seq());
+      }
+    }
+    node.transport().reply(r.build(), from);
+  }
+
+  private void put(Query q, QueryArgs.Put p, InetSocketAddress from) {
+    if (!tokens.isValid(p.token(), from.getAddress())) {
+      node.transport().reply(new ErrorReply(q.tid(), ErrorReply.PROTOCOL, "bad token", null),
+          from);
+      return;
+    }
+    PutOutcome outcome = items.put(p, from.getAddress());
+    node.transport().reply(outcome.stored() ? Response.plain(q.tid(), node.id())
+        : new ErrorReply(q.tid(), outcome.code(), outcome.message(), null), from);
   }
 
   private void sample(Query q, QueryArgs.SampleInfohashes s, Response.Builder r,
@@ -112,9 +142,5 @@ final class QueryResponder {
     List<Contact> nodes = v4 ? node.tableV4().closest(target, NODES_PER_REPLY) : List.of();
     List<Contact> nodes6 = v6 ? node.tableV6().closest(target, NODES_PER_REPLY) : List.of();
     return r.nodes(nodes, nodes6);
-  }
-
-  BString tokenFor(InetSocketAddress from) {
-    return tokens.issue(from.getAddress());
   }
 }

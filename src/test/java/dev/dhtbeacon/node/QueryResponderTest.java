@@ -243,14 +243,24 @@ class QueryResponderTest {
   }
 
   @Test
-  void putIsCurrentlyError204() throws Exception {
-    // Current behaviour, not the goal: BEP 44 storage comes later, and until then a put is
-    // answered with 204 "method unknown" ("put is not supported by this node").
+  void anImmutablePutIsStoredAndServedByteExact() throws Exception {
     BString token = querier.ask(node, new QueryArgs.Get(NodeId.random(), null,
         Want.UNSPECIFIED)).response().token();
+    querier.ask(node, new QueryArgs.Put(token, BString.of("hello"), null, null, null, null,
+        null)).response();
+    NodeId target = dev.dhtbeacon.storage.Bep44.immutableTarget("5:hello".getBytes(
+        java.nio.charset.StandardCharsets.US_ASCII));
+    Response r = querier.ask(node, new QueryArgs.Get(target, null, Want.UNSPECIFIED))
+        .response();
+    assertEquals(BString.of("hello"), r.v());
+    assertNull(r.k());
+  }
+
+  @Test
+  void aPutWithABadTokenIsError203() throws Exception {
     ErrorReply e = assertInstanceOf(ErrorReply.class, querier.ask(node, new QueryArgs.Put(
-        token, BString.of("hello"), null, null, null, null, null)).reply());
-    assertEquals(ErrorReply.METHOD_UNKNOWN, e.code());
+        BString.of("not-a-token"), BString.of("hello"), null, null, null, null, null)).reply());
+    assertEquals(ErrorReply.PROTOCOL, e.code());
   }
 
   @Test
