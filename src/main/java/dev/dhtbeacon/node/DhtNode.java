@@ -1,5 +1,6 @@
 package dev.dhtbeacon.node;
 
+import dev.dhtbeacon.bencode.BString;
 import dev.dhtbeacon.krpc.EgressGuard;
 import dev.dhtbeacon.krpc.ErrorReply;
 import dev.dhtbeacon.krpc.EventLoops;
@@ -14,6 +15,8 @@ import dev.dhtbeacon.lookup.IterativeLookup;
 import dev.dhtbeacon.lookup.LookupHost;
 import dev.dhtbeacon.lookup.LookupMethod;
 import dev.dhtbeacon.lookup.LookupResult;
+import dev.dhtbeacon.lookup.LookupSettings;
+import dev.dhtbeacon.lookup.PutFanout;
 import dev.dhtbeacon.lookup.RttEstimator;
 import dev.dhtbeacon.routing.Contact;
 import dev.dhtbeacon.routing.NodeId;
@@ -35,6 +38,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -119,6 +123,31 @@ public final class DhtNode implements AutoCloseable {
   public CompletableFuture<LookupResult> lookup(NodeId target, LookupMethod method) {
     return onLoop(() -> startLookup(target, method, List.of())).thenCompose(f -> f)
         .thenApplyAsync(r -> r, callbacks);
+  }
+
+  /** Runs a lookup with other settings than the node's (a wider k for publishing, say). */
+  public CompletableFuture<LookupResult> lookup(NodeId target, LookupMethod method,
+      LookupSettings settings) {
+    return onLoop(() -> {
+      List<Contact> seeds = tableFor(familyOfSocket()).closest(target, settings.k() * 2);
+      return new IterativeLookup(host, target, method, settings).start(seeds);
+    }).thenCompose(f -> f).thenApplyAsync(r -> r, callbacks);
+  }
+
+  /**
+   * Sends a token-bearing store (BEP 44 put) to each target at once.
+   *
+   * @param refresh whether the put repeats our current seq (302 then means "already stored")
+   */
+  public CompletableFuture<PutFanout.Result> put(List<PutFanout.Target> targets,
+      Function<BString, QueryArgs.Put> putFor, boolean refresh) {
+    return PutFanout.put(host, targets, putFor, refresh, config.lookup().queryTimeoutMillis())
+        .thenApplyAsync(r -> r, callbacks);
+  }
+
+  /** The lookup settings this node was built with. */
+  public LookupSettings lookupSettings() {
+    return config.lookup();
   }
 
   public CompletableFuture<LookupResult> findNode(NodeId target) {

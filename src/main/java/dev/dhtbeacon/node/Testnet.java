@@ -274,7 +274,8 @@ public final class Testnet implements AutoCloseable {
     return out;
   }
 
-  static InetAddress loopback(int a, int b, int c, int d) {
+  /** The IPv4 address a.b.c.d, without any lookup. */
+  public static InetAddress loopback(int a, int b, int c, int d) {
     try {
       return InetAddress.getByAddress(new byte[] {(byte) a, (byte) b, (byte) c, (byte) d});
     } catch (UnknownHostException impossible) {
