@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code dhtbeacon} command: one subcommand per job, each a small class. */
 @Command(name = "dhtbeacon", mixinStandardHelpOptions = true, version = "dhtbeacon 0.1.0",
     description = "Mainline DHT node, public-key address registry and crawler.",
-    subcommands = {ServeCommand.class, TestnetCommand.class})
+    subcommands = {KeygenCommand.class, PublishCommand.class, ResolveCommand.class,
+        ServeCommand.class, TestnetCommand.class})
 public final class Main implements Runnable {
   /** Exit code: success. */
   static final int OK = 0;

@@ -386,11 +386,13 @@ class Bep44OracleTest {
     return new StorageItem(putRequest(put)).validateSig();
   }
 
-  /** mldht's validation error for {@code put}, or null if it passes. */
+  /**
+   * mldht's validation error for {@code put}, or null if it passes. Its decoder runs
+   * {@link PutRequest#validate()} itself while parsing.
+   */
   private ErrorCode mldhtValidationError(QueryArgs.Put put) throws Exception {
-    PutRequest r = putRequest(put);
     try {
-      r.validate();
+      putRequest(put).validate();
       return null;
     } catch (MessageException e) {
       return e.errorCode;
