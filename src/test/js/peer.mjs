@@ -233,7 +233,7 @@ function stats () {
   return {
     cmd: 'stats',
     ok: true,
-    nodes: nodes.map(n => ({ id: hex(n.nodeId), address: `${n.address().address}:${n.address().port}`, known: n.nodes.count(), items: Object.keys(n._values.cache).length })),
+    nodes: nodes.map(n => ({ id: hex(n.nodeId), address: `${n.address().address}:${n.address().port}`, known: n.nodes.count(), items: Object.keys(n._values.cache).length, targets: Object.keys(n._values.cache) })),
     refusedSends
   }
 }

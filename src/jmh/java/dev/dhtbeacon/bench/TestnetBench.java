@@ -35,9 +35,7 @@ public final class TestnetBench {
     long seed = args.length > 2 ? Long.parseLong(args[2]) : 1;
     long before = usedHeapAfterGc();
     long start = System.nanoTime();
-    Testnet.Options base = Testnet.Options.of(nodes);
-    try (Testnet net = Testnet.start(new Testnet.Options(nodes, base.base(), 6881, 0, 0, 0,
-        base.threads(), seed))) {
+    try (Testnet net = Testnet.start(Testnet.Options.of(nodes).withSeed(seed))) {
       double readySeconds = (System.nanoTime() - start) / 1e9;
       long after = usedHeapAfterGc();
       System.out.printf("nodes=%d ready_s=%.1f heap_per_node_kib=%.1f%n", nodes, readySeconds,

@@ -59,8 +59,7 @@ final class TestnetCommand implements Callable<Integer> {
     }
     InetAddress base = Endpoints.parseLiteral(baseAddress);
     Testnet.Options defaults = Testnet.Options.of(nodes).withBase(base, port);
-    Testnet.Options options = threads == null ? defaults : new Testnet.Options(nodes, base,
-        port, 0, 0, 0, threads, defaults.seed());
+    Testnet.Options options = threads == null ? defaults : defaults.withThreads(threads);
     long started = System.nanoTime();
     Testnet net = Testnet.start(options);
     CountDownLatch stop = new CountDownLatch(1);

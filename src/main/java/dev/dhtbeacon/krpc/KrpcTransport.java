@@ -44,14 +44,25 @@ public final class KrpcTransport implements AutoCloseable {
    * @param perIpBurst inbound burst allowed from one IP
    * @param maxPending queries in flight before new ones are refused
    * @param version our client version, sent as {@code v}
+   * @param latency delay added to every datagram sent (benchmarks only), or null
    */
   public record Settings(NetworkMode mode, double perIpRate, double perIpBurst, int maxPending,
-      String version) {
+      String version, LatencyModel latency) {
     /** Our client version: "DB" and a two-byte release number, like other clients. */
     public static final String VERSION = "DB\u0000\u0001";
 
+    public Settings(NetworkMode mode, double perIpRate, double perIpBurst, int maxPending,
+        String version) {
+      this(mode, perIpRate, perIpBurst, maxPending, version, null);
+    }
+
     public static Settings defaults(NetworkMode mode) {
       return new Settings(mode, 50, 200, 8_192, VERSION);
+    }
+
+    /** These settings with a send delay drawn from {@code latency}. */
+    public Settings withLatency(LatencyModel latency) {
+      return new Settings(mode, perIpRate, perIpBurst, maxPending, version, latency);
     }
   }
 
@@ -94,8 +105,11 @@ public final class KrpcTransport implements AutoCloseable {
           protected void initChannel(DatagramChannel ch) {
             KrpcTransport t = new KrpcTransport(ch, settings, counters, localId, handler);
             self[0] = t;
+            ch.pipeline().addLast("egress-guard", guard);
+            if (settings.latency() != null) {
+              ch.pipeline().addLast("latency", new DelayedSend(settings.latency()));
+            }
             ch.pipeline()
-                .addLast("egress-guard", guard)
                 .addLast("rate-limit", new InboundRateLimit(
                     new IpRateLimiter(settings.perIpRate(), settings.perIpBurst(), 4_096),
                     counters, System::nanoTime))

@@ -2,6 +2,7 @@ package dev.dhtbeacon.node;
 
 import dev.dhtbeacon.krpc.EventLoops;
 import dev.dhtbeacon.krpc.KrpcTransport;
+import dev.dhtbeacon.krpc.LatencyModel;
 import dev.dhtbeacon.krpc.NetworkMode;
 import dev.dhtbeacon.lookup.LookupMethod;
 import dev.dhtbeacon.routing.Contact;
@@ -41,13 +42,16 @@ public final class Testnet implements AutoCloseable {
    * @param deadFraction nodes that go silent once the tables have converged
    * @param noBep51Fraction nodes that treat sample_infohashes as an unknown method
    * @param threads event loops shared by all nodes
+   * @param medianRttMillis 0 for plain loopback, else every datagram is delayed as on the
+   *     Internet ({@link LatencyModel#logNormal}, sigma 0.6)
    */
   public record Options(int nodes, InetAddress base, int port, int infohashes,
-      double deadFraction, double noBep51Fraction, int threads, long seed) {
+      double deadFraction, double noBep51Fraction, int threads, long seed,
+      double medianRttMillis) {
     public Options {
       if (nodes < 1 || port < 1 || port > 65535 || threads < 1
           || deadFraction < 0 || deadFraction >= 1 || noBep51Fraction < 0
-          || noBep51Fraction > 1 || infohashes < 0) {
+          || noBep51Fraction > 1 || infohashes < 0 || medianRttMillis < 0) {
         throw new IllegalArgumentException("bad testnet options: " + nodes + " nodes, port "
             + port + ", " + threads + " threads, dead " + deadFraction + ", no-bep51 "
             + noBep51Fraction + ", infohashes " + infohashes);
@@ -60,16 +64,33 @@ public final class Testnet implements AutoCloseable {
 
     public static Options of(int nodes) {
       return new Options(nodes, loopback(127, 0, 1, 1), DhtNodeBuilder.DEFAULT_PORT, 0, 0, 0,
-          Math.max(1, Runtime.getRuntime().availableProcessors()), 1);
+          Math.max(1, Runtime.getRuntime().availableProcessors()), 1, 0);
     }
 
     public Options withBase(InetAddress base, int port) {
       return new Options(nodes, base, port, infohashes, deadFraction, noBep51Fraction, threads,
-          seed);
+          seed, medianRttMillis);
     }
 
     public Options withCrawlTruth(int infohashes, double dead, double noBep51) {
-      return new Options(nodes, base, port, infohashes, dead, noBep51, threads, seed);
+      return new Options(nodes, base, port, infohashes, dead, noBep51, threads, seed,
+          medianRttMillis);
+    }
+
+    public Options withThreads(int threads) {
+      return new Options(nodes, base, port, infohashes, deadFraction, noBep51Fraction, threads,
+          seed, medianRttMillis);
+    }
+
+    public Options withSeed(long seed) {
+      return new Options(nodes, base, port, infohashes, deadFraction, noBep51Fraction, threads,
+          seed, medianRttMillis);
+    }
+
+    /** Delays every datagram as on the Internet: RTT median {@code millis}, log-normal. */
+    public Options withLatency(double medianRttMillis) {
+      return new Options(nodes, base, port, infohashes, deadFraction, noBep51Fraction, threads,
+          seed, medianRttMillis);
     }
   }
 
@@ -122,8 +143,7 @@ public final class Testnet implements AutoCloseable {
             .bind(new InetSocketAddress(addresses.get(i), options.port()))
             .nodeId(NodeId.random(random))
             .bootstrap(seeds)
-            .transport(new KrpcTransport.Settings(NetworkMode.LOOPBACK, 1_000, 2_000, 8_192,
-                KrpcTransport.Settings.VERSION))
+            .transport(transportSettings(i))
             .answersSampleInfohashes(i >= noBep51)
             .eventLoopGroup(group)
             .callbackExecutor(callbacks)
@@ -136,6 +156,14 @@ public final class Testnet implements AutoCloseable {
         seedInfohashes(node, random);
       }
     }
+  }
+
+  private KrpcTransport.Settings transportSettings(int index) {
+    KrpcTransport.Settings s = new KrpcTransport.Settings(NetworkMode.LOOPBACK, 1_000, 2_000,
+        8_192, KrpcTransport.Settings.VERSION);
+    return options.medianRttMillis() == 0 ? s
+        : s.withLatency(LatencyModel.logNormal(options.medianRttMillis(), 0.6,
+            options.seed() * 1_000_003 + index));
   }
 
   private void seedInfohashes(DhtNode node, Random random) {

@@ -65,11 +65,16 @@ public final class KeyFile {
         }
       }
       String text = Files.readString(path, StandardCharsets.US_ASCII).strip();
-      if (text.length() != 64) {
+      // Checked whole so that no stray character (a newline, say) reaches the message.
+      if (!text.matches("[0-9a-fA-F]{64}")) {
         throw new KeyFileException(path + " is not a dhtbeacon key file (expected 64 hex "
             + "characters)");
       }
       return KeyPair.fromSeed(Hex.decode(text));
+    } catch (java.nio.charset.CharacterCodingException e) {
+      // Not ASCII, e.g. a raw 32-byte seed: say what the file should be, not the decoder's error.
+      throw new KeyFileException(path + " is not a dhtbeacon key file (expected 64 hex "
+          + "characters)");
     } catch (IOException e) {
       throw new KeyFileException("cannot read key file " + path + ": " + e.getClass()
           .getSimpleName() + " " + e.getMessage());

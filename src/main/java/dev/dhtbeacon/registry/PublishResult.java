@@ -1,5 +1,7 @@
 package dev.dhtbeacon.registry;
 
+import dev.dhtbeacon.routing.Contact;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -14,7 +16,13 @@ import java.util.Map;
  * @param lookup whether a fresh get lookup ran (false when recent tokens were reused)
  * @param queries DHT queries sent in all (lookup and puts)
  * @param millis time taken
+ * @param storedAt the nodes that hold the item after this publish
  */
 public record PublishResult(PublicKey key, long seq, boolean newValue, int copies, int attempted,
-    Map<Integer, Integer> errors, int timeouts, boolean lookup, int queries, long millis) {
+    Map<Integer, Integer> errors, int timeouts, boolean lookup, int queries, long millis,
+    List<Contact> storedAt) {
+  public PublishResult {
+    errors = Map.copyOf(errors);
+    storedAt = List.copyOf(storedAt);
+  }
 }

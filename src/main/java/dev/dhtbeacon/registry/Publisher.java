@@ -101,7 +101,7 @@ public final class Publisher {
     }
     return new PublishResult(keys.publicKey(), item.seq(), changed, put.copies(),
         put.attempted(), put.errors(), put.timeouts(), lookup, queries,
-        (System.nanoTime() - started) / 1_000_000);
+        (System.nanoTime() - started) / 1_000_000, put.storedAt());
   }
 
   /** The item last published, or null. */

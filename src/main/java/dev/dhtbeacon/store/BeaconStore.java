@@ -55,8 +55,23 @@ public final class BeaconStore implements AutoCloseable {
           .make();
       return new BeaconStore(db);
     } catch (RuntimeException e) {
-      throw new IOException("cannot open " + dir.resolve(FILE) + ": " + e.getMessage(), e);
+      throw new IOException("cannot open " + dir.resolve(FILE) + ": " + reason(e), e);
     }
+  }
+
+  /**
+   * MapDB's message; some of its errors have none (a truncated file is a message-less
+   * VolumeIOError caused by an EOFException), which would print as "null".
+   */
+  private static String reason(RuntimeException e) {
+    StringBuilder chain = new StringBuilder();
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t.getMessage() != null) {
+        return t.getMessage();
+      }
+      chain.append(chain.length() == 0 ? "" : " <- ").append(t.getClass().getSimpleName());
+    }
+    return "truncated or corrupt file (" + chain + ")";
   }
 
   /** What was last published under a key (hex), if anything. */

@@ -94,6 +94,15 @@ final class CliProcess implements AutoCloseable {
     return waitForExit(timeout);
   }
 
+  /**
+   * Sends SIGKILL (no shutdown hooks run: a crash); returns the exit code (137), or -1 if it
+   * did not exit within {@code timeout}. Through the handle, so output read so far is kept.
+   */
+  int kill(Duration timeout) throws InterruptedException {
+    process.toHandle().destroyForcibly();
+    return waitForExit(timeout);
+  }
+
   /** Waits for exit and for the output readers to reach end of stream; -1 on timeout. */
   int waitForExit(Duration timeout) throws InterruptedException {
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
