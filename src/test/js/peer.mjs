@@ -208,24 +208,46 @@ function put (seedHex, seqText, valueText, index) {
   if (!Number.isSafeInteger(seq) || seq < 0) throw new Error(`bad seq ${seqText}`)
   const k = Buffer.from(ed.getPublicKey(seed))
   const v = parseValue(valueText)
-  return new Promise(resolve => {
-    const target = dht.put({ k, seq, v, sign: message => Buffer.from(ed.sign(new Uint8Array(message), seed)) },
-      (err, key, n) => {
-        const targetHex = hex(key ?? target)
-        resolve({
-          cmd: 'put',
-          ok: !err,
-          target: targetHex,
-          k: hex(k),
-          seq,
-          v: hex(bencode(v)),
-          stored: typeof n === 'number' ? n : 0,
-          jsNodesHolding: holders(targetHex, seq),
-          jsNodes: nodes.length,
-          error: err ? err.message : null,
-          errorCode: err && err.code ? err.code : null
-        })
+  // Tally each storing node's answer (queryAll itself only counts successes).
+  const answers = {}
+  const query = Object.getPrototypeOf(dht._rpc).query
+  const tallied = new WeakSet() // k-rpc re-calls query() for queued requests: count once
+  dht._rpc.query = function (node, message, cb) {
+    if (message.q !== 'put' || tallied.has(cb)) return query.call(this, node, message, cb)
+    const counted = (err, ...rest) => {
+      const outcome = !err ? 'ok' : err.code === 'ETIMEDOUT' ? 'timeout' : String(err.code || err.message)
+      answers[outcome] = (answers[outcome] || 0) + 1
+      cb(err, ...rest)
+    }
+    tallied.add(counted)
+    return query.call(this, node, message, counted)
+  }
+  return new Promise((resolve, reject) => {
+    let target
+    try {
+      target = dht.put({ k, seq, v, sign: message => Buffer.from(ed.sign(new Uint8Array(message), seed)) }, onput)
+    } catch (err) {
+      delete dht._rpc.query
+      reject(err)
+    }
+    function onput (err, key, n) {
+      delete dht._rpc.query
+      const targetHex = hex(key ?? target)
+      resolve({
+        cmd: 'put',
+        ok: !err,
+        target: targetHex,
+        k: hex(k),
+        seq,
+        v: hex(bencode(v)),
+        stored: typeof n === 'number' ? n : 0,
+        jsNodesHolding: holders(targetHex, seq),
+        jsNodes: nodes.length,
+        answers,
+        error: err ? err.message : null,
+        errorCode: err && err.code ? err.code : null
       })
+    }
   })
 }
 

@@ -24,7 +24,7 @@ class ArchitectureTest {
       Map.entry("bencode", 0), Map.entry("routing", 1), Map.entry("crypto", 1),
       Map.entry("krpc", 2),
       Map.entry("lookup", 3), Map.entry("storage", 3), Map.entry("node", 4),
-      Map.entry("registry", 5), Map.entry("crawl", 5), Map.entry("store", 5),
+      Map.entry("store", 4), Map.entry("registry", 5), Map.entry("crawl", 5),
       Map.entry("service", 6), Map.entry("cli", 7));
   private static final Pattern IMPORT = Pattern.compile(
       "^import (?:static )?dev\\.dhtbeacon\\.(\\w+)\\.", Pattern.MULTILINE);

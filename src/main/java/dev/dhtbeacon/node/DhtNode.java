@@ -38,6 +38,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -71,6 +72,8 @@ public final class DhtNode implements AutoCloseable {
   private volatile KrpcTransport transport;
   private volatile QueryResponder responder;
   private volatile boolean silent;
+  private final List<BiConsumer<Query, InetSocketAddress>> queryListeners =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
 
   DhtNode(NodeConfig config, EventLoopGroup group, Executor callbacks) {
     this.config = config;
@@ -143,6 +146,28 @@ public final class DhtNode implements AutoCloseable {
       Function<BString, QueryArgs.Put> putFor, boolean refresh) {
     return PutFanout.put(host, targets, putFor, refresh, config.lookup().queryTimeoutMillis())
         .thenApplyAsync(r -> r, callbacks);
+  }
+
+  /**
+   * Sends one query through the node (the routing table learns from the reply as usual). The
+   * future completes on the node's event loop, for engines that run on the loop themselves,
+   * such as the crawler: continuations must be short and must never block.
+   */
+  public CompletableFuture<Reply> queryOnLoop(Contact to, QueryArgs args, long timeoutMillis) {
+    return host.query(to, args, timeoutMillis);
+  }
+
+  /** The event loop that owns this node, for engines that schedule work on it. */
+  public ScheduledExecutorService eventLoop() {
+    return transport.eventLoop();
+  }
+
+  /**
+   * Registers a listener told of every query that reaches this node (on the event loop; must
+   * not block). The crawler uses it to see BEP 43 read-only nodes, which no table lists.
+   */
+  public void addQueryListener(BiConsumer<Query, InetSocketAddress> listener) {
+    queryListeners.add(listener);
   }
 
   /** The lookup settings this node was built with. */
@@ -305,6 +330,9 @@ public final class DhtNode implements AutoCloseable {
     if (silent || responder == null) {
       // Silent (testnet "dead" node), or a query that raced our own start-up: drop it.
       return;
+    }
+    for (BiConsumer<Query, InetSocketAddress> listener : queryListeners) {
+      listener.accept(q, from);
     }
     Contact c = new Contact(q.sender(), from);
     if (!q.readOnly() && mayUse(c)) {
