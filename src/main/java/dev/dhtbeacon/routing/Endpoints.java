@@ -84,11 +84,48 @@ public final class Endpoints {
     return out;
   }
 
-  /** {@code ip:port}, or {@code [v6]:port}. */
+  /** {@code ip:port}, or {@code [v6]:port} with the IPv6 text in RFC 5952 form. */
   public static String format(InetSocketAddress address) {
     InetAddress ip = address.getAddress();
+    if (ip instanceof Inet6Address) {
+      return "[" + formatV6(ip.getAddress()) + "]:" + address.getPort();
+    }
     String host = ip == null ? address.getHostString() : ip.getHostAddress();
-    return (ip instanceof Inet6Address ? "[" + host + "]" : host) + ":" + address.getPort();
+    return host + ":" + address.getPort();
+  }
+
+  /** RFC 5952 text: lower case, no leading zeros, the longest run of zero groups as "::". */
+  static String formatV6(byte[] a) {
+    int[] groups = new int[8];
+    for (int i = 0; i < 8; i++) {
+      groups[i] = ((a[2 * i] & 0xff) << 8) | (a[2 * i + 1] & 0xff);
+    }
+    int bestStart = -1;
+    int bestLength = 1;
+    for (int i = 0; i < 8; ) {
+      int j = i;
+      while (j < 8 && groups[j] == 0) {
+        j++;
+      }
+      if (j - i > bestLength) {
+        bestStart = i;
+        bestLength = j - i;
+      }
+      i = Math.max(j, i + 1);
+    }
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < 8; i++) {
+      if (i == bestStart) {
+        out.append("::");
+        i += bestLength - 1;
+        continue;
+      }
+      if (out.length() > 0 && out.charAt(out.length() - 1) != ':') {
+        out.append(':');
+      }
+      out.append(Integer.toHexString(groups[i]));
+    }
+    return out.toString();
   }
 
   /**

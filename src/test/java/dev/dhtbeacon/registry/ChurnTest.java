@@ -78,6 +78,11 @@ class ChurnTest {
       }
       List<PublishResult> initial = cycle(pool, publishers, records);
       report("initial publish", initial, count(probe, targets, net.contacts(), initial));
+      for (int i = 0; i < 20; i++) { // DIAG
+        List<Contact> sorted = Testnet.trueClosest(net.contacts(), targets.get(i), NODES);
+        List<Contact> h = probe.holders(targets.get(i), sorted, initial.get(i).seq()).get(20, TimeUnit.SECONDS);
+        System.out.println("DIAG key " + i + " copies " + initial.get(i).copies() + " holder ranks " + h.stream().map(sorted::indexOf).sorted().toList());
+      }
 
       List<DhtNode> killed = kill(DEAD);
       List<Contact> live = net.contacts().stream()
