@@ -35,6 +35,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ScheduledExecutorService;
@@ -73,7 +74,7 @@ public final class DhtNode implements AutoCloseable {
   private volatile QueryResponder responder;
   private volatile boolean silent;
   private final List<BiConsumer<Query, InetSocketAddress>> queryListeners =
-      new java.util.concurrent.CopyOnWriteArrayList<>();
+      new CopyOnWriteArrayList<>();
 
   DhtNode(NodeConfig config, EventLoopGroup group, Executor callbacks) {
     this.config = config;
@@ -124,17 +125,14 @@ public final class DhtNode implements AutoCloseable {
 
   /** Runs an iterative lookup toward {@code target}, seeded from the routing table. */
   public CompletableFuture<LookupResult> lookup(NodeId target, LookupMethod method) {
-    return onLoop(() -> startLookup(target, method, List.of())).thenCompose(f -> f)
-        .thenApplyAsync(r -> r, callbacks);
+    return lookup(target, method, config.lookup());
   }
 
   /** Runs a lookup with other settings than the node's (a wider k for publishing, say). */
   public CompletableFuture<LookupResult> lookup(NodeId target, LookupMethod method,
       LookupSettings settings) {
-    return onLoop(() -> {
-      List<Contact> seeds = tableFor(familyOfSocket()).closest(target, settings.k() * 2);
-      return new IterativeLookup(host, target, method, settings).start(seeds);
-    }).thenCompose(f -> f).thenApplyAsync(r -> r, callbacks);
+    return onLoop(() -> startLookup(target, method, settings, List.of())).thenCompose(f -> f)
+        .thenApplyAsync(r -> r, callbacks);
   }
 
   /**
@@ -290,10 +288,10 @@ public final class DhtNode implements AutoCloseable {
   }
 
   CompletableFuture<LookupResult> startLookup(NodeId target, LookupMethod method,
-      Collection<Contact> extraSeeds) {
+      LookupSettings settings, Collection<Contact> extraSeeds) {
     List<Contact> seeds = new ArrayList<>(extraSeeds);
-    seeds.addAll(tableFor(familyOfSocket()).closest(target, config.lookup().k() * 2));
-    return new IterativeLookup(host, target, method, config.lookup()).start(seeds);
+    seeds.addAll(tableFor(familyOfSocket()).closest(target, settings.k() * 2));
+    return new IterativeLookup(host, target, method, settings).start(seeds);
   }
 
   /** Queries an endpoint whose id we may not know (bootstrap addresses, ping). */

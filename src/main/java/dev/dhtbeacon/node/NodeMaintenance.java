@@ -70,7 +70,8 @@ final class NodeMaintenance {
     lastBootstrap = node.config().clock().millis();
     CompletableFuture<?> fromBoot = bootContacts.isEmpty()
         ? CompletableFuture.completedFuture(null)
-        : node.startLookup(node.id(), new LookupMethod.FindNode(), bootContacts);
+        : node.startLookup(node.id(), new LookupMethod.FindNode(),
+            node.config().lookup(), bootContacts);
     return fromBoot
         .thenComposeAsync(v -> isEmpty() ? fromAddresses() : CompletableFuture.completedFuture(
             null), loop())
@@ -104,7 +105,7 @@ final class NodeMaintenance {
           }
           return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new))
               .thenComposeAsync(v -> node.startLookup(node.id(), new LookupMethod.FindNode(),
-                  learned), loop());
+                  config.lookup(), learned), loop());
         }, loop());
   }
 
@@ -147,7 +148,7 @@ final class NodeMaintenance {
         return;
       }
       refreshesInFlight++;
-      node.startLookup(target, new LookupMethod.FindNode(), List.of())
+      node.startLookup(target, new LookupMethod.FindNode(), node.config().lookup(), List.of())
           .whenComplete((r, e) -> refreshesInFlight--);
     }
   }
