@@ -12,7 +12,10 @@
 //   put <seed-hex> <seq> <value> [node]   signed mutable put; value is `text:<utf8>`,
 //                                         `hex:<bytes>` or `record:<ip:port[,ip:port]>@<t>`
 //                                         (our address dictionary {a: [compact], t}); a value
-//                                         without prefix is UTF-8 text
+//                                         without prefix is UTF-8 text. Answers with the
+//                                         target, `stored` (nodes that accepted), `answers`
+//                                         (each storing node's outcome: ok, timeout, or the KRPC
+//                                         error code) and `jsNodesHolding`
 //   stats                                 routing-table sizes, stored items, egress refusals
 //   quit
 // Exits when stdin closes, on `quit`, on SIGTERM/SIGINT, or after --max-seconds.

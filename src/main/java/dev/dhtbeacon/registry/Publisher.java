@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  *   <li>keeps the current item (same seq, same signature) while the addresses are unchanged,
  *       else signs a new one with seq = max(now in µs, last seq + 1, highest seq seen + 1);
  *   <li>reuses the write tokens of the last lookup while they are younger than
- *       {@link #TOKEN_REUSE_MILLIS}, else runs a {@code get} lookup for the
+ *       {@link #TOKEN_REUSE_MILLIS} and every put with them was answered, else runs a
+ *       {@code get} lookup for the
  *       {@link #REPLICAS} closest nodes (learning the highest seq on the network on the way);
  *   <li>puts to every one of them and persists what it published before reporting.
  * </ol>
@@ -94,10 +95,14 @@ public final class Publisher {
     PutFanout.Result put = node.put(tokens, token -> item.toPut(token, null), !changed).join();
     queries += put.attempted();
     persist(item);
+    if (put.timeouts() > 0 || put.copies() < MIN_COPIES) {
+      // A node that did not answer may be gone for good: reusing its token would keep putting
+      // to it while a live node takes its place among the closest. Look up afresh next time.
+      tokens = List.of();
+    }
     if (put.copies() < MIN_COPIES) {
       LOG.warn("published {} seq {} to only {} of {} nodes", keys.publicKey(), item.seq(),
           put.copies(), put.attempted());
-      tokens = List.of();
     }
     return new PublishResult(keys.publicKey(), item.seq(), changed, put.copies(),
         put.attempted(), put.errors(), put.timeouts(), lookup, queries,
