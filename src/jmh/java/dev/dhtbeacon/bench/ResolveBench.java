@@ -1,6 +1,5 @@
 package dev.dhtbeacon.bench;
 
-import dev.dhtbeacon.krpc.KrpcTransport;
 import dev.dhtbeacon.krpc.LatencyModel;
 import dev.dhtbeacon.krpc.NetworkMode;
 import dev.dhtbeacon.node.DhtNode;
@@ -24,7 +23,7 @@ import java.util.Random;
 
 /**
  * Resolve under Internet-like latency (a benchmark, not a test): an N-node loopback testnet in
- * which every datagram is delayed by a log-normal one-way delay (RTT median
+ * which every datagram a node sends is delayed by a log-normal round trip (median
  * {@code rttMillis}, sigma 0.6; see {@link LatencyModel#logNormal}); K keys published from
  * random testnet nodes; then a fresh node, started after the publishes, resolves each key with
  * no cache. Reports latency median/p90/p99, queries per resolve and success rate, and the
@@ -84,8 +83,6 @@ public final class ResolveBench {
     DhtBeacon.Builder b = DhtBeacon.builder().network(NetworkMode.LOOPBACK)
         .bind(Endpoints.parse("127.0.250.1:6881")).bootstrap(List.of(net.entryPoint()))
         .cacheTtl(Duration.ZERO);
-    b.node().transport(KrpcTransport.Settings.defaults(NetworkMode.LOOPBACK)
-        .withLatency(LatencyModel.logNormal(rtt, 0.6, seed + 99)));
     try (DhtBeacon resolver = b.build().start().join()) {
       List<Long> millis = new ArrayList<>();
       List<Integer> queries = new ArrayList<>();

@@ -12,14 +12,16 @@ public interface LatencyModel {
   long nextDelayMicros();
 
   /**
-   * One-way delays from a log-normal distribution, a fair fit for Internet RTTs: half of an RTT
-   * whose median is {@code medianRttMillis} and whose log has standard deviation {@code sigma}.
-   * With median 120 ms and sigma 0.6 the RTT's p90 is about 260 ms and p99 about 490 ms, close
-   * to what DHT crawls report for Mainline. Each node should get its own instance (own RNG).
+   * Delays from a log-normal distribution, a fair fit for Internet round trips: median
+   * {@code medianMillis}, log standard deviation {@code sigma}. With median 120 ms and sigma 0.6
+   * the p90 is about 260 ms and the p99 about 490 ms, close to what measurements of Mainline
+   * report for RTTs. Testnets apply it to the nodes' sends only, so a querier that adds no delay
+   * of its own sees each query's round trip drawn from this distribution. Each node should get
+   * its own instance (own RNG).
    */
-  static LatencyModel logNormal(double medianRttMillis, double sigma, long seed) {
+  static LatencyModel logNormal(double medianMillis, double sigma, long seed) {
     SplittableRandom random = new SplittableRandom(seed);
-    double mu = Math.log(medianRttMillis * 1000 / 2);
+    double mu = Math.log(medianMillis * 1000);
     return () -> (long) Math.exp(mu + sigma * gaussian(random));
   }
 

@@ -42,8 +42,9 @@ public final class Testnet implements AutoCloseable {
    * @param deadFraction nodes that go silent once the tables have converged
    * @param noBep51Fraction nodes that treat sample_infohashes as an unknown method
    * @param threads event loops shared by all nodes
-   * @param medianRttMillis 0 for plain loopback, else every datagram is delayed as on the
-   *     Internet ({@link LatencyModel#logNormal}, sigma 0.6)
+   * @param medianRttMillis 0 for plain loopback, else every datagram a testnet node sends is
+   *     delayed by an Internet-like round trip ({@link LatencyModel#logNormal}, sigma 0.6), so
+   *     an outside querier sees RTTs with this median
    */
   public record Options(int nodes, InetAddress base, int port, int infohashes,
       double deadFraction, double noBep51Fraction, int threads, long seed,
