@@ -8,7 +8,10 @@
 //
 // stdout: `READY {json}` once every node is listening and has bootstrapped, then one JSON
 // line per command:
-//   get <target-hex> [node]               BEP 44 get (never from the local cache)
+//   get <target-hex> [node]               BEP 44 get (never from the local cache); also reports
+//                                         `ms` (timed in JS with performance.now()), `queries`
+//                                         (get queries this node sent for the lookup) and
+//                                         `datagrams` (every datagram its socket sent meanwhile)
 //   put <seed-hex> <seq> <value> [node]   signed mutable put; value is `text:<utf8>`,
 //                                         `hex:<bytes>` or `record:<ip:port[,ip:port]>@<t>`
 //                                         (our address dictionary {a: [compact], t}); a value
@@ -26,6 +29,7 @@
 // anything but a 127.x.y.z literal.
 import dgram from 'node:dgram'
 import readline from 'node:readline'
+import { performance } from 'node:perf_hooks'
 import DHT from 'bittorrent-dht'
 import * as ed from '@noble/ed25519'
 import { sha512 } from '@noble/hashes/sha2.js'
@@ -69,6 +73,7 @@ function endpoint (text) {
 
 const opts = parseArgs(process.argv.slice(2))
 let refusedSends = 0
+let sentDatagrams = 0
 
 /** A UDP socket that refuses to send anywhere but 127.0.0.0/8. */
 function guardedSocket () {
@@ -83,6 +88,7 @@ function guardedSocket () {
       if (typeof cb === 'function') process.nextTick(cb, new Error('egress refused'))
       return
     }
+    sentDatagrams++
     return send(...args)
   }
   return socket
@@ -185,10 +191,22 @@ function get (targetHex, index) {
     else rejected++
     return ok
   }
+  // Count the lookup's own queries: k-rpc's _closest sends through the socket's query().
+  let queries = 0
+  const socket = dht._rpc.socket
+  const query = Object.getPrototypeOf(socket).query
+  socket.query = function (peer, message, cb) {
+    if (message.q === 'get') queries++
+    return query.call(this, peer, message, cb)
+  }
+  const datagramsBefore = sentDatagrams
+  const started = performance.now()
   return new Promise((resolve, reject) => {
     dht.get(targetHex, { verify: counting, cache: false }, (err, r) => {
+      const ms = performance.now() - started
+      delete socket.query
       if (err) return reject(err)
-      const out = { cmd: 'get', ok: true, target: targetHex, found: !!r, verifiedResponses: accepted, rejectedResponses: rejected }
+      const out = { cmd: 'get', ok: true, target: targetHex, found: !!r, verifiedResponses: accepted, rejectedResponses: rejected, ms, queries, datagrams: sentDatagrams - datagramsBefore }
       if (r) {
         Object.assign(out, {
           v: hex(bencode(r.v)),

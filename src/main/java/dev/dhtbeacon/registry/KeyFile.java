@@ -3,11 +3,9 @@ package dev.dhtbeacon.registry;
 import dev.dhtbeacon.bencode.Hex;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
@@ -40,8 +38,10 @@ public final class KeyFile {
     try {
       Files.writeString(tmp, Hex.encode(keys.seed()) + "\n", StandardCharsets.US_ASCII);
       try {
-        Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE);
-      } catch (AtomicMoveNotSupportedException e) {
+        // A hard link appears whole or fails if the name exists: a key written between our
+        // check and now is never replaced (rename would silently replace it).
+        Files.createLink(path, tmp);
+      } catch (UnsupportedOperationException e) {
         Files.move(tmp, path);
       }
     } finally {
