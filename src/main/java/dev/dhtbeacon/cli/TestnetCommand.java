@@ -45,6 +45,22 @@ final class TestnetCommand implements Callable<Integer> {
   @Option(names = "--threads", description = "Event loops shared by all nodes (default: cores).")
   Integer threads;
 
+  @Option(names = "--infohashes", defaultValue = "0", description = "Random infohashes seeded "
+      + "into each node's peer store (crawl truth).")
+  int infohashes;
+
+  @Option(names = "--dead", defaultValue = "0", description = "Fraction of nodes that stop "
+      + "answering once the tables have converged (they stay in others' tables).")
+  double dead;
+
+  @Option(names = "--no-bep51", defaultValue = "0", description = "Fraction of nodes that "
+      + "answer sample_infohashes as an unknown method.")
+  double noBep51;
+
+  @Option(names = "--rtt", defaultValue = "0", description = "Median RTT in ms added to every "
+      + "datagram the nodes send (log-normal, sigma 0.6); 0 for none.")
+  double rtt;
+
   @Option(names = "--network", defaultValue = "loopback",
       description = "Must be loopback: a testnet never joins the real DHT.")
   String network;
@@ -58,7 +74,8 @@ final class TestnetCommand implements Callable<Integer> {
       return Main.USAGE;
     }
     InetAddress base = Endpoints.parseLiteral(baseAddress);
-    Testnet.Options defaults = Testnet.Options.of(nodes).withBase(base, port);
+    Testnet.Options defaults = Testnet.Options.of(nodes).withBase(base, port)
+        .withCrawlTruth(infohashes, dead, noBep51).withLatency(rtt);
     Testnet.Options options = threads == null ? defaults : defaults.withThreads(threads);
     long started = System.nanoTime();
     Testnet net = Testnet.start(options);

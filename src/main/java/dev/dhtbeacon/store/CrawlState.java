@@ -10,7 +10,11 @@ import dev.dhtbeacon.bencode.BDictionary;
  * @param cursorHex the highest id the sweep has queried, 40 hex characters
  * @param horizonHex ids at or below this were dropped from memory (the sweep ignores them)
  * @param startedMillis when the sweep began
- * @param queriesSent, answered, failed, mismatches, nodesFound counters of this sweep
+ * @param queriesSent queries sent in this sweep
+ * @param answered nodes that answered in this sweep
+ * @param failed queries that timed out in this sweep
+ * @param mismatches answers from an unexpected node id in this sweep
+ * @param nodesFound distinct nodes this sweep heard of
  */
 public record CrawlState(long sweep, boolean inProgress, String cursorHex, String horizonHex,
     long startedMillis, long queriesSent, long answered, long failed, long mismatches,

@@ -1,0 +1,249 @@
+package dev.dhtbeacon.store;
+
+import dev.dhtbeacon.bencode.BDecoder;
+import dev.dhtbeacon.bencode.BDictionary;
+import dev.dhtbeacon.bencode.BEncoder;
+import dev.dhtbeacon.bencode.BencodeException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.mapdb.BTreeMap;
+import org.mapdb.DB;
+import org.mapdb.DBMaker;
+import org.mapdb.HTreeMap;
+import org.mapdb.Serializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The crawl database: one MapDB file holding node records (ordered by id, so a sweep can
+ * reload the part of the keyspace ahead of its cursor), infohash records and the sweep state.
+ * Values are bencoded dictionaries.
+ *
+ * <p>Transactions are on, and nothing is durable before {@link #commit()}: the crawler commits
+ * every second or every thousand writes, and before it sends a query it commits the claim that
+ * it is about to ask that node, so a crawl killed at any moment never asks an answered node
+ * twice in one sweep. A killed process loses at most the answers since the last commit.
+ *
+ * <p>Blocking: use it off event loops (the crawler has one writer thread). Thread-safe through
+ * MapDB's own locking.
+ */
+public final class CrawlDatabase implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(CrawlDatabase.class);
+  private static final String STATE_KEY = "state";
+
+  private final DB db;
+  private final String name;
+  private final BTreeMap<String, byte[]> nodes;
+  private final HTreeMap<String, byte[]> infohashes;
+  private final HTreeMap<String, byte[]> meta;
+  private final BDecoder decoder = new BDecoder();
+
+  private CrawlDatabase(DB db, String name) {
+    this.db = db;
+    this.name = name;
+    this.nodes = db.treeMap("crawl-nodes", Serializer.STRING, Serializer.BYTE_ARRAY)
+        .counterEnable().createOrOpen();
+    this.infohashes = db.hashMap("crawl-infohashes", Serializer.STRING, Serializer.BYTE_ARRAY)
+        .counterEnable().createOrOpen();
+    this.meta = db.hashMap("crawl-meta", Serializer.STRING, Serializer.BYTE_ARRAY)
+        .createOrOpen();
+  }
+
+  /**
+   * Opens (creating if needed) the database file, replaying its write-ahead log if the last
+   * process died mid-transaction.
+   *
+   * @throws IOException if the file cannot be created, is locked or is corrupt
+   */
+  public static CrawlDatabase open(Path file) throws IOException {
+    Path dir = file.toAbsolutePath().getParent();
+    if (dir != null) {
+      Files.createDirectories(dir);
+    }
+    try {
+      DB db = DBMaker.fileDB(file.toFile())
+          .transactionEnable()
+          .fileMmapEnableIfSupported()
+          .make();
+      return new CrawlDatabase(db, file.toString());
+    } catch (RuntimeException e) {
+      throw new IOException("cannot open crawl database " + file + ": " + reason(e), e);
+    }
+  }
+
+  /** A database in memory, for crawls without {@code --db}. */
+  public static CrawlDatabase inMemory() {
+    return new CrawlDatabase(DBMaker.memoryDB().make(), "memory");
+  }
+
+  private static String reason(RuntimeException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t.getMessage() != null) {
+        return t.getMessage();
+      }
+    }
+    return "truncated or corrupt file (" + e.getClass().getSimpleName() + ")";
+  }
+
+  public Optional<CrawlNode> node(String idHex) {
+    return Optional.ofNullable(decodeNode(idHex, nodes.get(idHex)));
+  }
+
+  public void putNode(CrawlNode node) {
+    nodes.put(node.idHex(), BEncoder.encode(node.toBencode()));
+  }
+
+  /** Stores {@code node} unless a record for its id exists; true if it was stored. */
+  public boolean putNodeIfAbsent(CrawlNode node) {
+    return nodes.putIfAbsent(node.idHex(), BEncoder.encode(node.toBencode())) == null;
+  }
+
+  /** Up to {@code max} node records with ids at or above {@code fromHex}, in id order. */
+  public List<CrawlNode> nodesFrom(String fromHex, int max) {
+    List<CrawlNode> out = new ArrayList<>();
+    for (Map.Entry<String, byte[]> e : nodes.tailMap(fromHex, true).entrySet()) {
+      if (out.size() >= max) {
+        break;
+      }
+      CrawlNode n = decodeNode(e.getKey(), e.getValue());
+      if (n != null) {
+        out.add(n);
+      }
+    }
+    return out;
+  }
+
+  /** Calls {@code action} for every node record, in id order. */
+  public void forEachNode(Consumer<CrawlNode> action) {
+    for (Map.Entry<String, byte[]> e : nodes.entrySet()) {
+      CrawlNode n = decodeNode(e.getKey(), e.getValue());
+      if (n != null) {
+        action.accept(n);
+      }
+    }
+  }
+
+  public long nodeCount() {
+    return nodes.sizeLong();
+  }
+
+  /**
+   * Records that the node whose id is {@code reporterId} sampled {@code hashHex}.
+   *
+   * @return true if the infohash was new to the database
+   */
+  public boolean reportInfohash(String hashHex, byte[] reporterId, long nowMillis) {
+    CrawlInfohash old = infohash(hashHex).orElse(null);
+    CrawlInfohash updated = old == null ? CrawlInfohash.first(reporterId, nowMillis)
+        : old.reportedBy(reporterId, nowMillis);
+    infohashes.put(hashHex, BEncoder.encode(updated.toBencode()));
+    return old == null;
+  }
+
+  public Optional<CrawlInfohash> infohash(String hashHex) {
+    BDictionary d = decode(infohashes.get(hashHex));
+    return d == null ? Optional.empty() : parse(() -> CrawlInfohash.fromBencode(d));
+  }
+
+  public long infohashCount() {
+    return infohashes.sizeLong();
+  }
+
+  /** Calls {@code action} with every infohash (hex) and its record. */
+  public void forEachInfohash(java.util.function.BiConsumer<String, CrawlInfohash> action) {
+    for (Map.Entry<String, byte[]> e : infohashes.entrySet()) {
+      BDictionary d = decode(e.getValue());
+      if (d != null) {
+        parse(() -> CrawlInfohash.fromBencode(d)).ifPresent(h -> action.accept(e.getKey(), h));
+      }
+    }
+  }
+
+  public CrawlState state() {
+    BDictionary d = decode(meta.get(STATE_KEY));
+    return d == null ? CrawlState.initial()
+        : parse(() -> CrawlState.fromBencode(d)).orElse(CrawlState.initial());
+  }
+
+  public void saveState(CrawlState state) {
+    meta.put(STATE_KEY, BEncoder.encode(state.toBencode()));
+  }
+
+  /**
+   * The healthiest nodes for a {@code .boot} file: answered within {@code freshMillis} of
+   * {@code nowMillis}, one per IP (the lowest RTT), lowest RTT first, at most {@code max}.
+   * Scans every record.
+   */
+  public List<CrawlNode> healthiest(int max, long nowMillis, long freshMillis) {
+    Map<String, CrawlNode> bestPerIp = new HashMap<>();
+    forEachNode(n -> {
+      if (n.lastAnsweredMillis() >= nowMillis - freshMillis && n.rttMillis() >= 0
+          && n.port() != 0) {
+        bestPerIp.merge(Arrays.toString(n.ip()), n,
+            (a, b) -> b.rttMillis() < a.rttMillis() ? b : a);
+      }
+    });
+    return bestPerIp.values().stream()
+        .sorted(Comparator.comparingLong(CrawlNode::rttMillis).thenComparing(CrawlNode::idHex))
+        .limit(max).toList();
+  }
+
+  /** Makes everything written so far durable. */
+  public void commit() {
+    db.commit();
+  }
+
+  /** Commits and closes. */
+  @Override
+  public void close() {
+    if (!db.isClosed()) {
+      db.commit();
+      db.close();
+    }
+  }
+
+  /**
+   * Closes without committing, dropping every write since the last {@link #commit()}: what a
+   * process killed with SIGKILL leaves behind. For crash tests.
+   */
+  public void closeWithoutCommit() {
+    if (!db.isClosed()) {
+      db.close();
+    }
+  }
+
+  private CrawlNode decodeNode(String idHex, byte[] bytes) {
+    BDictionary d = decode(bytes);
+    return d == null ? null : parse(() -> CrawlNode.fromBencode(idHex, d)).orElse(null);
+  }
+
+  private BDictionary decode(byte[] bytes) {
+    if (bytes == null) {
+      return null;
+    }
+    try {
+      return decoder.decodeDictionary(bytes);
+    } catch (BencodeException e) {
+      LOG.warn("ignoring a corrupt entry in {}: {}", name, e.getMessage());
+      return null;
+    }
+  }
+
+  private <T> Optional<T> parse(java.util.function.Supplier<T> parser) {
+    try {
+      return Optional.of(parser.get());
+    } catch (IllegalStateException | IllegalArgumentException e) {
+      LOG.warn("ignoring an incomplete entry in {}: {}", name, e.getMessage());
+      return Optional.empty();
+    }
+  }
+}
