@@ -63,7 +63,7 @@ class BootFileTest {
   @Test
   void formatWritesHexIdAndEndpoint() {
     assertEquals(hex(7) + " 127.0.0.1:6881", BootFile.format(contact(7, "127.0.0.1:6881")));
-    assertEquals(hex(8) + " [0:0:0:0:0:0:0:1]:6881", BootFile.format(contact(8, "[::1]:6881")));
+    assertEquals(hex(8) + " [::1]:6881", BootFile.format(contact(8, "[::1]:6881")));
   }
 
   @Test
