@@ -1,71 +1,11 @@
 package dev.dhtbeacon.cli;
 
-import java.util.Collection;
-import java.util.Map;
-
-/**
- * Writes the one-object JSON the commands print with {@code --json}: strings, numbers,
- * booleans, null, lists and nested maps. Twenty lines do not justify a JSON dependency.
- */
+/** The commands' JSON writer; it lives in service/, which the HTTP endpoints share. */
 final class Json {
   private Json() {
   }
 
   static String write(Object value) {
-    StringBuilder out = new StringBuilder();
-    append(value, out);
-    return out.toString();
-  }
-
-  private static void append(Object value, StringBuilder out) {
-    if (value == null) {
-      out.append("null");
-    } else if (value instanceof Number || value instanceof Boolean) {
-      out.append(value);
-    } else if (value instanceof Map<?, ?> map) {
-      out.append('{');
-      String sep = "";
-      for (Map.Entry<?, ?> e : map.entrySet()) {
-        out.append(sep);
-        string(String.valueOf(e.getKey()), out);
-        out.append(':');
-        append(e.getValue(), out);
-        sep = ",";
-      }
-      out.append('}');
-    } else if (value instanceof Collection<?> list) {
-      out.append('[');
-      String sep = "";
-      for (Object item : list) {
-        out.append(sep);
-        append(item, out);
-        sep = ",";
-      }
-      out.append(']');
-    } else {
-      string(value.toString(), out);
-    }
-  }
-
-  private static void string(String s, StringBuilder out) {
-    out.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> out.append("\\\"");
-        case '\\' -> out.append("\\\\");
-        case '\n' -> out.append("\\n");
-        case '\r' -> out.append("\\r");
-        case '\t' -> out.append("\\t");
-        default -> {
-          if (c < 0x20) {
-            out.append(String.format("\\u%04x", (int) c));
-          } else {
-            out.append(c);
-          }
-        }
-      }
-    }
-    out.append('"');
+    return dev.dhtbeacon.service.Json.write(value);
   }
 }

@@ -26,6 +26,11 @@ public final class Main implements Runnable {
     throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required");
   }
 
+  /**
+   * Runs a command and exits with its code. {@code serve} handles SIGTERM itself (see
+   * {@code ShutdownSignals}) and returns 0 after a clean stop, so this exit is never called
+   * while the JVM is already shutting down (which would block and end in 143).
+   */
   public static void main(String[] args) {
     System.exit(commandLine().execute(args));
   }

@@ -73,6 +73,8 @@ public final class KrpcTransport implements AutoCloseable {
   private final QueryHandler handler;
   private volatile NodeId localId;
   private volatile boolean readOnly;
+  /** The method of the query being answered right now (loop-confined), for reply counters. */
+  private String answering;
 
   private KrpcTransport(Channel channel, Settings settings, TransportCounters counters,
       NodeId localId, QueryHandler handler) {
@@ -161,6 +163,8 @@ public final class KrpcTransport implements AutoCloseable {
     channel.writeAndFlush(new Outbound(query, to)).addListener(f -> {
       if (f.isSuccess()) {
         counters.queriesSent.increment();
+        counters.byMethod.packet(PacketCounters.Direction.OUT, PacketCounters.Type.QUERY,
+            args.method());
       } else {
         counters.sendFailures.increment();
         pending.fail(tid, f.cause());
@@ -172,13 +176,20 @@ public final class KrpcTransport implements AutoCloseable {
   public void reply(Reply reply, InetSocketAddress to) {
     Reply addressed = reply instanceof Response r ? r.addressedTo(to, settings.version())
         : withVersion((ErrorReply) reply);
+    // Replies are sent while the query is handled; anything else counts as method "other".
+    String method = eventLoop().inEventLoop() ? answering : null;
     channel.writeAndFlush(new Outbound(addressed, to)).addListener(f -> {
       if (!f.isSuccess()) {
         counters.sendFailures.increment();
-      } else if (addressed instanceof ErrorReply) {
+      } else if (addressed instanceof ErrorReply e) {
         counters.errorsSent.increment();
+        counters.byMethod.packet(PacketCounters.Direction.OUT, PacketCounters.Type.ERROR,
+            method);
+        counters.byMethod.error(PacketCounters.Direction.OUT, e.code());
       } else {
         counters.repliesSent.increment();
+        counters.byMethod.packet(PacketCounters.Direction.OUT, PacketCounters.Type.RESPONSE,
+            method);
       }
     });
   }
@@ -190,21 +201,30 @@ public final class KrpcTransport implements AutoCloseable {
   void onInbound(KrpcMessage message, InetSocketAddress from) {
     if (message instanceof Query q) {
       counters.queriesReceived.increment();
+      counters.byMethod.packet(PacketCounters.Direction.IN, PacketCounters.Type.QUERY,
+          q.method());
+      answering = q.method();
       try {
         handler.onQuery(q, from);
       } catch (RuntimeException e) {
         LOG.warn("query handler failed on {} from {}: {}", q.method(), from, e.toString());
         reply(new ErrorReply(q.tid(), ErrorReply.SERVER, "server error", null), from);
+      } finally {
+        answering = null;
       }
       return;
     }
-    if (message instanceof ErrorReply) {
+    if (message instanceof ErrorReply e) {
       counters.errorsReceived.increment();
+      counters.byMethod.error(PacketCounters.Direction.IN, e.code());
     } else {
       counters.responsesReceived.increment();
     }
     if (!pending.complete((Reply) message, from)) {
+      // Counted by method when matched (only the pending query knows its method).
       counters.unknownTransaction.increment();
+      counters.byMethod.packet(PacketCounters.Direction.IN, message instanceof ErrorReply
+          ? PacketCounters.Type.ERROR : PacketCounters.Type.RESPONSE, null);
     }
   }
 

@@ -65,6 +65,8 @@ final class PendingQueries {
     }
     pending.remove(key);
     p.timeout().cancel(false);
+    counters.byMethod.packet(PacketCounters.Direction.IN, reply instanceof ErrorReply
+        ? PacketCounters.Type.ERROR : PacketCounters.Type.RESPONSE, p.method());
     p.future().complete(reply);
     return true;
   }
@@ -96,6 +98,7 @@ final class PendingQueries {
     Pending p = pending.remove(key);
     if (p != null) {
       counters.timeouts.increment();
+      counters.byMethod.timeout(p.method());
       p.future().completeExceptionally(new QueryTimeoutException(p.to(), p.method(), millis));
     }
   }

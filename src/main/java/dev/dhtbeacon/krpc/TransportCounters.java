@@ -23,6 +23,8 @@ public final class TransportCounters {
   public final LongAdder oversizeDropped = new LongAdder();
   public final LongAdder timeouts = new LongAdder();
   public final LongAdder sendFailures = new LongAdder();
+  /** The same traffic by direction, type and KRPC method, errors by code (for metrics). */
+  public final PacketCounters byMethod = new PacketCounters();
 
   @Override
   public String toString() {

@@ -13,6 +13,7 @@ import dev.dhtbeacon.krpc.Reply;
 import dev.dhtbeacon.krpc.Response;
 import dev.dhtbeacon.lookup.IterativeLookup;
 import dev.dhtbeacon.lookup.LookupHost;
+import dev.dhtbeacon.lookup.LookupListener;
 import dev.dhtbeacon.lookup.LookupMethod;
 import dev.dhtbeacon.lookup.LookupResult;
 import dev.dhtbeacon.lookup.LookupSettings;
@@ -75,6 +76,7 @@ public final class DhtNode implements AutoCloseable {
   private volatile boolean silent;
   private final List<BiConsumer<Query, InetSocketAddress>> queryListeners =
       new CopyOnWriteArrayList<>();
+  private final List<LookupListener> lookupListeners = new CopyOnWriteArrayList<>();
 
   DhtNode(NodeConfig config, EventLoopGroup group, Executor callbacks) {
     this.config = config;
@@ -166,6 +168,14 @@ public final class DhtNode implements AutoCloseable {
    */
   public void addQueryListener(BiConsumer<Query, InetSocketAddress> listener) {
     queryListeners.add(listener);
+  }
+
+  /**
+   * Registers a listener told of every lookup this node runs, its own maintenance included (on
+   * the event loop; must not block). Register before {@link #start()} to see bootstrap too.
+   */
+  public void addLookupListener(LookupListener listener) {
+    lookupListeners.add(listener);
   }
 
   /** The lookup settings this node was built with. */
@@ -291,7 +301,13 @@ public final class DhtNode implements AutoCloseable {
       LookupSettings settings, Collection<Contact> extraSeeds) {
     List<Contact> seeds = new ArrayList<>(extraSeeds);
     seeds.addAll(tableFor(familyOfSocket()).closest(target, settings.k() * 2));
-    return new IterativeLookup(host, target, method, settings).start(seeds);
+    CompletableFuture<LookupResult> result =
+        new IterativeLookup(host, target, method, settings).start(seeds);
+    if (!lookupListeners.isEmpty()) {
+      String kind = LookupListener.kindOf(method);
+      result.thenAccept(r -> lookupListeners.forEach(l -> l.onLookupFinished(kind, r)));
+    }
+    return result;
   }
 
   /** Queries an endpoint whose id we may not know (bootstrap addresses, ping). */
@@ -360,7 +376,8 @@ public final class DhtNode implements AutoCloseable {
   private NodeStatus statusNow() {
     return new NodeStatus(id, transport.localAddress(), voter.winner(), tableV4.size(),
         tableV6.size(), tableV4.bucketCount(), peers.infohashCount(), transport.pendingCount(),
-        rtt.smoothedMillis(), transport.counters().toString());
+        rtt.smoothedMillis(), transport.counters().toString(), voter.winnerVotes(),
+        voter.voters(), tableFor(familyOfSocket()).bucketFill(), items.size());
   }
 
   private <T> CompletableFuture<T> onLoop(Supplier<T> task) {

@@ -38,6 +38,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class DhtBeacon implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DhtBeacon.class);
+  /** How long {@link #close()} waits for a publish in progress, twice at most. */
+  static final long PUBLISH_GRACE_MILLIS = 1_500;
 
   private final DhtNode node;
   private final BeaconStore store;
@@ -50,9 +52,12 @@ public final class DhtBeacon implements AutoCloseable {
   private final List<PublishHandle> handles = new ArrayList<>();
   /** One publisher per key, so its tokens and current item carry over between publishes. */
   private final Map<PublicKey, Publisher> publishers = new ConcurrentHashMap<>();
+  private final List<BeaconListener> listeners;
+  private volatile boolean closing;
 
   private DhtBeacon(DhtNode node, BeaconStore store, Clock clock, Duration cacheTtl,
-      ScheduledExecutorService worker, ExecutorService io) {
+      ScheduledExecutorService worker, ExecutorService io, List<BeaconListener> listeners) {
+    this.listeners = List.copyOf(listeners);
     this.node = node;
     this.store = store;
     this.clock = clock;
@@ -72,12 +77,22 @@ public final class DhtBeacon implements AutoCloseable {
 
   /** Resolves {@code key} to its published addresses. */
   public CompletableFuture<ResolveResult> resolve(PublicKey key) {
-    return resolver.resolve(key);
+    return resolve(key, null);
   }
 
   /** Resolves {@code key} published with {@code salt}. */
   public CompletableFuture<ResolveResult> resolve(PublicKey key, byte[] salt) {
-    return resolver.resolve(key, salt);
+    CompletableFuture<ResolveResult> f = resolver.resolve(key, salt);
+    if (!listeners.isEmpty()) {
+      f.whenComplete((r, e) -> listeners.forEach(l -> {
+        if (r != null) {
+          l.onResolved(r);
+        } else {
+          l.onResolveFailed(key, e);
+        }
+      }));
+    }
+    return f;
   }
 
   /** Publishes {@code addresses} under {@code keys} once. */
@@ -85,6 +100,13 @@ public final class DhtBeacon implements AutoCloseable {
       List<InetSocketAddress> addresses) {
     Publisher publisher = publisherFor(keys);
     return CompletableFuture.supplyAsync(() -> publisher.publish(addresses), worker)
+        .whenComplete((r, e) -> listeners.forEach(l -> {
+          if (r != null) {
+            l.onPublished(r);
+          } else {
+            l.onPublishFailed(keys.publicKey(), e);
+          }
+        }))
         .thenApplyAsync(r -> r, io);
   }
 
@@ -100,10 +122,21 @@ public final class DhtBeacon implements AutoCloseable {
       try {
         PublishResult r = publisher.publish(addresses.get());
         handle.completed(r);
+        listeners.forEach(l -> l.onPublished(r));
         LOG.info("published {} seq {}: {} copies ({} puts, {} lookup)", keys.publicKey(),
             r.seq(), r.copies(), r.attempted(), r.lookup() ? "fresh" : "no");
       } catch (RuntimeException e) {
+        if (closing) {
+          // Expected: close() failed the publish's outstanding queries.
+          LOG.info("publish of {} cut short by shutdown", keys.publicKey());
+          return;
+        }
+        listeners.forEach(l -> l.onPublishFailed(keys.publicKey(), e));
         LOG.warn("publish of {} failed: {}", keys.publicKey(), e.toString());
+      } catch (Error e) {
+        // The executor would swallow it and never run the task again: say so once.
+        LOG.error("publishing under {} stopped: {}", keys.publicKey(), e.toString());
+        throw e;
       }
     }, 0, interval.toMillis(), TimeUnit.MILLISECONDS));
     synchronized (handles) {
@@ -122,22 +155,33 @@ public final class DhtBeacon implements AutoCloseable {
     return node;
   }
 
-  /** Stops publishing, closes the node (saving {@code .boot}) and the store. */
+  /**
+   * Stops publishing, closes the node (saving {@code .boot}) and the store. A publish in
+   * progress gets {@link #PUBLISH_GRACE_MILLIS} to finish; after that the node's close fails
+   * its outstanding queries, and it gets as long again to notice before the store closes.
+   * Returns within about three seconds.
+   */
   @Override
   public void close() {
+    closing = true;
     synchronized (handles) {
       handles.forEach(PublishHandle::close);
     }
     worker.shutdown();
-    try {
-      worker.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    awaitWorker();
     node.close();
+    awaitWorker();
     io.shutdown();
     if (store != null) {
       store.close();
+    }
+  }
+
+  private void awaitWorker() {
+    try {
+      worker.awaitTermination(PUBLISH_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -147,8 +191,15 @@ public final class DhtBeacon implements AutoCloseable {
     private Path dataDir;
     private Clock clock = Clock.systemUTC();
     private Duration cacheTtl = Duration.ofSeconds(60);
+    private final List<BeaconListener> listeners = new ArrayList<>();
 
     private Builder() {
+    }
+
+    /** Adds a listener told of every publish and resolve (metrics, status). */
+    public Builder listener(BeaconListener listener) {
+      listeners.add(listener);
+      return this;
     }
 
     public Builder network(NetworkMode mode) {
@@ -217,7 +268,7 @@ public final class DhtBeacon implements AutoCloseable {
           daemon("dhtbeacon-publisher"));
       ExecutorService io = Executors.newFixedThreadPool(2, daemon("dhtbeacon-io"));
       node.callbackExecutor(io);
-      return new DhtBeacon(node.build(), store, clock, cacheTtl, worker, io);
+      return new DhtBeacon(node.build(), store, clock, cacheTtl, worker, io, listeners);
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {

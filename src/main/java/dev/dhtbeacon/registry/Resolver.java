@@ -73,7 +73,7 @@ public final class Resolver {
           return Optional.empty();
         }
         return Optional.of(new ResolveResult(key, true, c.seq(), AddressRecord.decode(item.v()),
-            0, 0, millisSince(started), true));
+            0, 0, millisSince(started), true, item));
       } catch (BencodeException | IllegalArgumentException e) {
         return Optional.empty();
       }
@@ -104,14 +104,14 @@ public final class Resolver {
     } catch (IllegalArgumentException e) {
       LOG.debug("{}: newest item is not an address record: {}", key, e.getMessage());
       return new ResolveResult(key, false, best.seq(), null, r.queried(), invalid + 1,
-          millisSince(started), false);
+          millisSince(started), false, best);
     }
     if (store != null) {
       store.cache(target.hex(), new CachedItem(best.seq(), best.encodedV(), best.sig(),
           clock.millis(), r.queried()));
     }
     return new ResolveResult(key, true, best.seq(), record, r.queried(), invalid,
-        millisSince(started), false);
+        millisSince(started), false, best);
   }
 
   private static long millisSince(long startNanos) {
