@@ -1,0 +1,289 @@
+package dev.dhtbeacon.crawl;
+
+import dev.dhtbeacon.routing.Bep42;
+import dev.dhtbeacon.routing.Contact;
+import dev.dhtbeacon.routing.NodeId;
+import dev.dhtbeacon.store.CrawlDatabase;
+import dev.dhtbeacon.store.CrawlNode;
+import dev.dhtbeacon.store.CrawlState;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The crawl database's single writer thread, so that no MapDB write ever runs on an event
+ * loop. The crawler hands it observations (fire and forget) and claims (which it completes once
+ * they are durable).
+ *
+ * <p>Commits happen every second or every 1 000 writes, and at once after a batch of claims:
+ * a query is sent only after the claim naming its node is committed, so a crash never leads a
+ * resumed sweep to ask an answered node again. Claims jump the queue of ordinary writes unless
+ * that queue holds more than {@value #BACKLOG_LIMIT} of them, which throttles the sweep to the
+ * speed of the disk.
+ */
+final class CrawlRecorder implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(CrawlRecorder.class);
+  static final int BACKLOG_LIMIT = 20_000;
+  private static final int COMMIT_EVERY_WRITES = 1_000;
+  private static final long COMMIT_EVERY_NANOS = 1_000_000_000L;
+
+  private final CrawlDatabase db;
+  private final Queue<Task> claims = new ConcurrentLinkedQueue<>();
+  private final Queue<Task> writes = new ConcurrentLinkedQueue<>();
+  private final List<Task> afterCommit = new ArrayList<>();
+  private final AtomicInteger backlog = new AtomicInteger();
+  private final AtomicLong infohashes;
+  private final Thread thread;
+  private volatile boolean closing;
+  private volatile boolean abandoned;
+  private int uncommitted;
+  private long lastCommit = System.nanoTime();
+
+  CrawlRecorder(CrawlDatabase db) {
+    this.db = db;
+    this.infohashes = new AtomicLong(db.infohashCount());
+    this.thread = new Thread(this::run, "crawl-db");
+    this.thread.setDaemon(true);
+    this.thread.start();
+  }
+
+  /** Distinct infohashes in the database. */
+  long infohashCount() {
+    return infohashes.get();
+  }
+
+  /** Ordinary writes waiting. */
+  int backlog() {
+    return backlog.get();
+  }
+
+  /**
+   * Claims the nodes for a query in {@code sweep} and decides, from what the database knows,
+   * whether each may be asked: not if it already was in this sweep or failed twice in a row,
+   * later if a BEP 51 interval it gave has not passed. Completes once the claims are durable.
+   */
+  CompletableFuture<List<SweepHooks.Admission>> claim(long sweep, List<Contact> nodes,
+      long nowMillis) {
+    CompletableFuture<List<SweepHooks.Admission>> f = new CompletableFuture<>();
+    submit(claims, () -> {
+      List<SweepHooks.Admission> out = new ArrayList<>(nodes.size());
+      for (Contact c : nodes) {
+        out.add(claimOne(sweep, c, nowMillis));
+      }
+      afterCommit.add(new Task(() -> f.complete(out), f));
+    }, f);
+    return f;
+  }
+
+  private SweepHooks.Admission claimOne(long sweep, Contact c, long nowMillis) {
+    CrawlNode n = db.node(c.id().hex()).orElse(null);
+    if (n == null) {
+      n = record(c, nowMillis);
+    } else if (n.sweep() == sweep || n.failures() >= 2) {
+      return new SweepHooks.Admission(SweepHooks.Verdict.SKIP, n.bep51(), 0);
+    } else if (n.bep51() != 0 && n.notBeforeMillis() > nowMillis) {
+      return new SweepHooks.Admission(SweepHooks.Verdict.DEFER, n.bep51(), n.notBeforeMillis());
+    }
+    db.putNode(n.withClaim(sweep, nowMillis));
+    return new SweepHooks.Admission(SweepHooks.Verdict.ASK, n.bep51(), 0);
+  }
+
+  void discovered(Contact c, long nowMillis) {
+    write(() -> db.putNodeIfAbsent(record(c, nowMillis)));
+  }
+
+  void answered(Contact c, String version, long rttMillis, long nowMillis, int bep51, long num,
+      int interval) {
+    write(() -> {
+      CrawlNode n = db.node(c.id().hex()).orElseGet(() -> record(c, nowMillis));
+      db.putNode(n.withAnswer(c.address().getAddress().getAddress(), c.address().getPort(),
+          Bep42.isValid(c.id(), c.address().getAddress()), version, rttMillis, nowMillis, bep51,
+          num, interval));
+    });
+  }
+
+  void failed(Contact c, long nowMillis) {
+    write(() -> db.putNode(db.node(c.id().hex()).orElseGet(() -> record(c, nowMillis))
+        .withFailure()));
+  }
+
+  void readOnly(NodeId id, InetSocketAddress from, long nowMillis) {
+    write(() -> db.putNode(db.node(id.hex()).orElseGet(() -> record(new Contact(id, from),
+        nowMillis)).withReadOnly()));
+  }
+
+  void samples(NodeId reporter, List<NodeId> hashes, long nowMillis) {
+    byte[] by = reporter.bytes();
+    write(() -> {
+      for (NodeId h : hashes) {
+        if (db.reportInfohash(h.hex(), by, nowMillis)) {
+          infohashes.incrementAndGet();
+        }
+      }
+    });
+  }
+
+  void saveState(CrawlState state) {
+    write(() -> db.saveState(state));
+  }
+
+  /** Runs {@code read} on the writer thread, after every write handed over before it. */
+  <T> CompletableFuture<T> read(Function<CrawlDatabase, T> read) {
+    CompletableFuture<T> f = new CompletableFuture<>();
+    submit(writes, () -> f.complete(read.apply(db)), f);
+    return f;
+  }
+
+  /** Commits now; completes when durable. */
+  CompletableFuture<Void> commit() {
+    CompletableFuture<Void> f = new CompletableFuture<>();
+    submit(claims, () -> afterCommit.add(new Task(() -> f.complete(null), f)), f);
+    return f;
+  }
+
+  private static CrawlNode record(Contact c, long nowMillis) {
+    return CrawlNode.discovered(c.id().hex(), c.address().getAddress().getAddress(),
+        c.address().getPort(), Bep42.isValid(c.id(), c.address().getAddress()), nowMillis);
+  }
+
+  private void write(Runnable task) {
+    if (closing) {
+      return;
+    }
+    backlog.incrementAndGet();
+    writes.add(new Task(() -> {
+      backlog.decrementAndGet();
+      task.run();
+      uncommitted++;
+    }, null));
+    LockSupport.unpark(thread);
+  }
+
+  private void submit(Queue<Task> queue, Runnable task, CompletableFuture<?> f) {
+    if (closing) {
+      f.completeExceptionally(new IllegalStateException("crawl database closed"));
+      return;
+    }
+    queue.add(new Task(() -> {
+      try {
+        task.run();
+      } catch (RuntimeException e) {
+        f.completeExceptionally(e);
+      }
+    }, f));
+    LockSupport.unpark(thread);
+  }
+
+  private void run() {
+    try {
+      while (!abandoned) {
+        boolean worked = false;
+        for (int i = 0; i < 512 && !abandoned; i++) {
+          if (backlog.get() < BACKLOG_LIMIT && !claims.isEmpty()) {
+            // Claims hold the sweep up: they go before any write still queued.
+            for (Task t; (t = claims.poll()) != null; ) {
+              t.run.run();
+            }
+            commitNow();
+            worked = true;
+          }
+          Task t = writes.poll();
+          if (t == null) {
+            break;
+          }
+          t.run.run();
+          worked = true;
+        }
+        if (uncommitted >= COMMIT_EVERY_WRITES
+            || (uncommitted > 0 && System.nanoTime() - lastCommit > COMMIT_EVERY_NANOS)) {
+          commitNow();
+        }
+        if (!worked) {
+          if (closing && claims.isEmpty() && writes.isEmpty()) {
+            break;
+          }
+          LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.error("crawl database writer failed; the crawl stops recording", e);
+      abandoned = true;
+    }
+    failPending();
+  }
+
+  private void commitNow() {
+    if (abandoned) {
+      return;
+    }
+    db.commit();
+    uncommitted = 0;
+    lastCommit = System.nanoTime();
+    for (Task t : afterCommit) {
+      t.run.run();
+    }
+    afterCommit.clear();
+  }
+
+  /** Fails whatever waits for a commit or a read that will never come. */
+  private void failPending() {
+    IllegalStateException closed = new IllegalStateException("crawl database closed");
+    for (Queue<Task> q : List.of(claims, writes)) {
+      for (Task t; (t = q.poll()) != null; ) {
+        if (t.future != null) {
+          t.future.completeExceptionally(closed);
+        }
+      }
+    }
+    for (Task t : afterCommit) {
+      t.future.completeExceptionally(closed);
+    }
+    afterCommit.clear();
+  }
+
+  private record Task(Runnable run, CompletableFuture<?> future) {
+  }
+
+  /** Writes what is queued, commits and closes the database. Blocks up to 60 s. */
+  @Override
+  public void close() {
+    closing = true;
+    LockSupport.unpark(thread);
+    join();
+    if (!abandoned) {
+      db.close();
+    } else {
+      db.closeWithoutCommit();
+    }
+  }
+
+  /**
+   * Stops at once without writing what is queued and closes the database without a commit:
+   * a SIGKILL, for crash tests.
+   */
+  void abandon() {
+    abandoned = true;
+    closing = true;
+    LockSupport.unpark(thread);
+    join();
+    db.closeWithoutCommit();
+  }
+
+  private void join() {
+    try {
+      thread.join(60_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

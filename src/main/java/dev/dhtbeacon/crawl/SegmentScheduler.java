@@ -1,0 +1,113 @@
+package dev.dhtbeacon.crawl;
+
+import dev.dhtbeacon.routing.Contact;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+
+/**
+ * Decides which nodes of a sweep may be asked now. Order matters within a stretch of keyspace
+ * (each reply tells what comes next), so the arc is cut into equal segments walked side by
+ * side, each with at most {@value #PER_SEGMENT} queries going at once and none further than
+ * {@value #WINDOW_SPACINGS} spacings ahead of its lowest unanswered one. A query unanswered
+ * after a few round trips no longer holds its segment up: it is most likely dead. Segments give
+ * the parallelism that round trips on the Internet need: one per
+ * {@value #NODES_PER_SEGMENT} expected nodes, up to 256. Loop-confined.
+ */
+final class SegmentScheduler {
+  static final int PER_SEGMENT = 4;
+  static final double WINDOW_SPACINGS = 16;
+  static final double NODES_PER_SEGMENT = 256;
+  private static final int SCAN_LIMIT = 256;
+
+  private final SweepTable table;
+  private final SweepTargets targets;
+  private final CrawlRateLimiter limiter;
+  private final int segments;
+  private final BigInteger width;
+  /** Entries handed out and not finished, by position. */
+  private final TreeMap<BigInteger, SweepTable.Entry> active = new TreeMap<>();
+
+  SegmentScheduler(SweepTable table, SweepTargets targets, CrawlRateLimiter limiter,
+      int segments) {
+    this.table = table;
+    this.targets = targets;
+    this.limiter = limiter;
+    this.segments = segments;
+    this.width = table.arc().span().divide(BigInteger.valueOf(segments));
+    table.segments(segments);
+  }
+
+  /**
+   * How many segments: one per {@value #NODES_PER_SEGMENT} nodes expected, a power of two, at
+   * most 256 and at most what the in-flight cap can feed.
+   */
+  static int segmentsFor(double expectedNodes, int maxInFlight) {
+    double wanted = Math.min(Math.min(256, Math.max(1, maxInFlight / PER_SEGMENT)),
+        Math.max(1, expectedNodes / NODES_PER_SEGMENT));
+    return Integer.highestOneBit((int) wanted);
+  }
+
+  int count() {
+    return segments;
+  }
+
+  /**
+   * Takes up to {@code room} entries from the table (lowest first in each segment), skipping
+   * those {@code usable} refuses and passing over those whose IP has no token now.
+   *
+   * @param settleNanos how long an unanswered query holds its segment up
+   */
+  List<SweepTable.Entry> pick(int room, long nowNanos, long nowMillis, long settleNanos,
+      Predicate<Contact> usable) {
+    List<SweepTable.Entry> picked = new ArrayList<>();
+    Predicate<SweepTable.Entry> ipFree =
+        x -> limiter.ipWait(x.contact.address().getAddress()) == 0;
+    for (int seg = 0; seg < segments && picked.size() < room; seg++) {
+      BigInteger lo = width.multiply(BigInteger.valueOf(seg));
+      BigInteger hi = seg == segments - 1 ? table.arc().span() : lo.add(width);
+      SortedMap<BigInteger, SweepTable.Entry> mine = active.subMap(lo, hi);
+      int busy = 0;
+      BigInteger lowest = null;
+      for (SweepTable.Entry x : mine.values()) {
+        boolean stale = x.status == SweepTable.Status.IN_FLIGHT
+            && nowNanos - x.sentNanos > settleNanos;
+        if (!stale) {
+          busy++;
+          lowest = lowest == null ? x.position : lowest;
+        }
+      }
+      while (busy < PER_SEGMENT && picked.size() < room) {
+        SweepTable.Entry e = table.nextPending(seg, segments, nowMillis, ipFree, SCAN_LIMIT,
+            targets);
+        if (e == null) {
+          break;
+        }
+        if (!usable.test(e.contact)) {
+          table.skip(e);
+          continue;
+        }
+        if (lowest != null && e.position.subtract(lowest).doubleValue()
+            > WINDOW_SPACINGS * table.spacing()) {
+          // Far ahead of what this segment still asks: let the replies from below come first
+          // (far seeds stay for when the chain of replies breaks).
+          break;
+        }
+        table.take(e);
+        active.put(e.position, e);
+        picked.add(e);
+        busy++;
+        lowest = lowest == null ? e.position : lowest;
+      }
+    }
+    return picked;
+  }
+
+  /** The entry is finished (or back in the table): it no longer holds its segment. */
+  void done(SweepTable.Entry e) {
+    active.remove(e.position);
+  }
+}

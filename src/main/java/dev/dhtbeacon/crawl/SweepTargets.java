@@ -1,0 +1,448 @@
+package dev.dhtbeacon.crawl;
+
+import dev.dhtbeacon.crawl.SweepTable.Entry;
+import dev.dhtbeacon.routing.NodeId;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Random;
+
+/**
+ * What each node of a sweep is asked for. A node answers with the 8 nodes of its routing table
+ * closest (by XOR) to the target, and is asked once, so the target decides which part of the
+ * keyspace its single answer sheds light on. In order of precedence, with s the spacing:
+ *
+ * <ol>
+ *   <li>a node with fewer than two nodes known within 3s is asked about its own neighbourhood
+ *       (its id with the low ⌊log₂ s⌋ bits random): nobody has described that part yet;
+ *   <li>while some region of the keyspace large enough for about 64 nodes has no known node,
+ *       or some segment has stalled (nothing waits in it short of its end), one node in 32 is
+ *       asked about it: the sweep could never walk into it otherwise, and every routing table
+ *       holds a few nodes of each large region;
+ *   <li>a node at the front (nothing known within 8s above it) is asked for the id 2s above
+ *       itself, which names the nodes that come next;
+ *   <li>otherwise, an empty block beside it (a sibling subtree of one of its ancestors, at
+ *       least s wide, with no node known that may be alive, probed fewer than twice) is probed
+ *       at a random id inside: such a block whose neighbours are full is where a whole group of
+ *       nodes that only know each other hides, and its sibling knows it best;
+ *   <li>the widest gap (over 4s) among the 16 known nodes below it, probed fewer than three
+ *       times, at its middle, then its quarters;
+ *   <li>the neighbourhood of the least-named node among its 8 nearest known ones, if that one
+ *       was named at most 3 times (its surroundings are the least described);
+ *   <li>the id 2s above itself.
+ * </ol>
+ *
+ * Lagging held-back nodes use the widest gap (over 2s) among the 16 known nodes on either side
+ * at rule 5. The last held-back nodes are handed out by {@link #pick}: nearest (sharing the
+ * longest id prefix) to the widest remaining gap over 6s, aimed at it; when no such gap is
+ * left, they probe an empty block beside them or the least-named neighbour, else their own
+ * neighbourhood.
+ *
+ * <p>The thresholds were tuned on simulated keyspaces and on the routing tables of converged
+ * 2 000-node loopback testnets, which hold far fewer entries (median 23) than a Kademlia table
+ * could: a node then names few others outside its own neighbourhood, which is what the probes
+ * make up for. Loop-confined, not thread-safe.
+ */
+final class SweepTargets implements SweepTable.LastPicker {
+  static final double STEP = 2;
+  static final double FRONTIER = 8;
+  static final double ISOLATED = 3;
+  static final double EMPTY_BLOCK = 1;
+  static final double GAP = 4;
+  static final double LAG_GAP = 2;
+  static final double END_GAP = 6;
+  static final int WINDOW = 16;
+  static final int MENTION_WINDOW = 4;
+  static final int MENTION_MAX = 3;
+  static final int MAX_BLOCK_PROBES = 2;
+  static final int MAX_GAP_PROBES = 3;
+  static final int REGION_EVERY = 32;
+  private static final int MAX_REMEMBERED_PROBES = 100_000;
+
+  /** An aligned block of ids: {@code [lo, lo + 2^sizeBits)}, a subtree of the keyspace. */
+  record Block(BigInteger lo, int sizeBits) {
+    NodeId randomId(Random random) {
+      return Arc.id(lo.or(new BigInteger(sizeBits, random)));
+    }
+  }
+
+  private final SweepTable table;
+  private final Arc arc;
+  private final Map<String, Integer> blockProbes = new HashMap<>();
+  private final Map<BigInteger, Integer> gapProbes = new HashMap<>();
+  private final long[] regionProbedAt = new long[SweepTable.GRID];
+  private long calls;
+  private long probes;
+  private long steps;
+  private long neighbourhoods;
+
+  SweepTargets(SweepTable table) {
+    this.table = table;
+    this.arc = table.arc();
+    java.util.Arrays.fill(regionProbedAt, Long.MIN_VALUE / 2);
+  }
+
+  /** What to ask {@code e} for; see the class comment. */
+  NodeId targetFor(Entry e, Random random) {
+    calls++;
+    if (e.aim != null) {
+      probes++;
+      return arc.idAt(e.aim);
+    }
+    double s = table.spacing();
+    if (e.role == SweepTable.Role.LAST) {
+      return lastTarget(e, s, random);
+    }
+    if (isolated(e, ISOLATED * s)) {
+      neighbourhoods++;
+      return neighbourhood(e.contact.id(), random);
+    }
+    BigInteger region = emptyRegion(random);
+    if (region == null) {
+      region = stalledSegment(s);
+    }
+    if (region != null) {
+      probes++;
+      return arc.idAt(region);
+    }
+    boolean front = atFront(e, FRONTIER * s);
+    if (!front) {
+      Block b = emptyBlockBeside(e, EMPTY_BLOCK * s);
+      if (b != null) {
+        return probe(b, random);
+      }
+    }
+    BigInteger[] gap = e.role == SweepTable.Role.LAGGING ? widestGapAround(e, LAG_GAP * s)
+        : front ? null : widestGapBelow(e, GAP * s);
+    if (gap != null) {
+      probes++;
+      return arc.idAt(pointIn(gap));
+    }
+    if (!front) {
+      Entry least = leastNamed(e);
+      if (least != null) {
+        least.mentions += 8;
+        neighbourhoods++;
+        return neighbourhood(least.contact.id(), random);
+      }
+    }
+    steps++;
+    BigInteger step = BigInteger.valueOf((long) (STEP * s / 0x1p100)).shiftLeft(100);
+    return arc.idAt(e.position.add(step).min(arc.span().subtract(BigInteger.ONE)));
+  }
+
+  private NodeId lastTarget(Entry e, double s, Random random) {
+    Block b = emptyBlockBeside(e, EMPTY_BLOCK * s);
+    if (b != null) {
+      return probe(b, random);
+    }
+    Entry least = leastNamed(e);
+    neighbourhoods++;
+    if (least != null) {
+      least.mentions += 8;
+      return neighbourhood(least.contact.id(), random);
+    }
+    return neighbourhood(e.contact.id(), random);
+  }
+
+  private NodeId probe(Block b, Random random) {
+    if (blockProbes.size() > MAX_REMEMBERED_PROBES) {
+      blockProbes.clear();
+    }
+    blockProbes.merge(b.lo().toString(16) + "/" + b.sizeBits(), 1, Integer::sum);
+    probes++;
+    return b.randomId(random);
+  }
+
+  /** {@code id} with its low ⌊log₂ s⌋ bits random: next to it. */
+  NodeId neighbourhood(NodeId id, Random random) {
+    int bits = Math.max(0, Math.min(NodeId.BITS - arc.prefixBits(),
+        Math.getExponent(table.spacing())));
+    BigInteger value = Arc.value(id);
+    return Arc.id(value.shiftRight(bits).shiftLeft(bits).or(new BigInteger(bits, random)));
+  }
+
+  /** Whether fewer than two maybe-live nodes are known within {@code reach} of {@code e}. */
+  boolean isolated(Entry e, double reach) {
+    BigInteger r = BigInteger.valueOf((long) (reach / 0x1p100)).shiftLeft(100);
+    int near = 0;
+    for (Entry x : table.byPosition()
+        .subMap(e.position.subtract(r), true, e.position.add(r), true).values()) {
+      if (x != e && x.status.maybeLive() && ++near >= 2) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether no maybe-live node is known within {@code reach} above {@code e}. */
+  boolean atFront(Entry e, double reach) {
+    for (Entry x : table.byPosition().tailMap(e.position, false).values()) {
+      if (x.status.maybeLive()) {
+        return x.position.subtract(e.position).doubleValue() > reach;
+      }
+    }
+    return true;
+  }
+
+  /** Just above the end of a stalled segment, one in {@value #REGION_EVERY} calls; or null. */
+  private BigInteger stalledSegment(double s) {
+    if (calls % REGION_EVERY != 0) {
+      return null;
+    }
+    for (int i = 0; i < table.segmentCount(); i++) {
+      int seg = (int) ((calls / REGION_EVERY + i) % table.segmentCount());
+      BigInteger p = table.stalled(seg, FRONTIER * s);
+      if (p != null) {
+        return p;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * A random position in a region with no known node, large enough for about 64 nodes
+   * (between a half and a 256th of the arc), not probed in the last {@value #REGION_EVERY}
+   * calls; or null.
+   */
+  private BigInteger emptyRegion(Random random) {
+    double expected = arc.span().doubleValue() / table.spacing();
+    int blocks = Integer.highestOneBit((int) Math.max(2, Math.min(SweepTable.GRID,
+        expected / 64)));
+    int cells = SweepTable.GRID / blocks;
+    for (int b = 0; b < blocks; b++) {
+      int known = 0;
+      for (int c = b * cells; c < (b + 1) * cells; c++) {
+        known += table.gridCount(c);
+      }
+      if (known == 0 && calls - regionProbedAt[b * cells] > REGION_EVERY) {
+        regionProbedAt[b * cells] = calls;
+        int sizeBits = arc.span().bitLength() - 1 - Integer.numberOfTrailingZeros(blocks);
+        return BigInteger.valueOf(b).shiftLeft(sizeBits).or(new BigInteger(sizeBits, random));
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The widest sibling subtree of one of {@code e}'s ancestors that lies in the arc, is at
+   * least {@code minSize} wide, holds no maybe-live known node and was probed fewer than
+   * {@value #MAX_BLOCK_PROBES} times; or null.
+   */
+  Block emptyBlockBeside(Entry e, double minSize) {
+    BigInteger id = Arc.value(e.contact.id());
+    for (int level = arc.prefixBits(); level < NodeId.BITS; level++) {
+      int sizeBits = NodeId.BITS - level - 1;
+      if (Math.scalb(1.0, sizeBits) < minSize) {
+        return null;
+      }
+      BigInteger lo = id.shiftRight(sizeBits).flipBit(0).shiftLeft(sizeBits);
+      if (blockProbes.getOrDefault(lo.toString(16) + "/" + sizeBits, 0) < MAX_BLOCK_PROBES
+          && !holdsMaybeLive(lo, sizeBits)) {
+        return new Block(lo, sizeBits);
+      }
+    }
+    return null;
+  }
+
+  private boolean holdsMaybeLive(BigInteger lo, int sizeBits) {
+    BigInteger from = arc.position(lo);
+    BigInteger to = arc.position(lo.add(BigInteger.ONE.shiftLeft(sizeBits))
+        .subtract(BigInteger.ONE));
+    if (from.compareTo(to) <= 0 && to.compareTo(table.horizonFor(to)) <= 0) {
+      return true;  // swept already, its entries dropped from memory
+    }
+    NavigableMap<BigInteger, Entry> all = table.byPosition();
+    List<Entry> inside = new ArrayList<>();
+    if (from.compareTo(to) <= 0) {
+      inside.addAll(firstOf(all.subMap(from, true, to, true), 32));
+    } else {
+      inside.addAll(firstOf(all.tailMap(from, true), 32));
+      inside.addAll(firstOf(all.headMap(to, true), 32));
+    }
+    for (Entry x : inside) {
+      if (x.status.maybeLive()) {
+        return true;
+      }
+    }
+    return inside.size() >= 32;
+  }
+
+  private static List<Entry> firstOf(NavigableMap<BigInteger, Entry> map, int n) {
+    List<Entry> out = new ArrayList<>(Math.min(n, map.size()));
+    for (Entry x : map.values()) {
+      if (out.size() >= n) {
+        break;
+      }
+      out.add(x);
+    }
+    return out;
+  }
+
+  /** Widest gap over {@code minWidth} among the {@value #WINDOW} maybe-live nodes below. */
+  private BigInteger[] widestGapBelow(Entry e, double minWidth) {
+    List<BigInteger> edges = new ArrayList<>();
+    for (Entry x : table.byPosition().headMap(e.position, false).descendingMap().values()) {
+      if (x.status.maybeLive()) {
+        edges.add(0, x.position);
+        if (edges.size() >= WINDOW) {
+          break;
+        }
+      }
+    }
+    if (edges.size() < WINDOW && table.horizonFor(e.position).signum() == 0) {
+      // Below the horizon nodes were dropped, not missing: only the arc's start is an edge.
+      edges.add(0, BigInteger.ZERO);
+    }
+    edges.add(e.position);
+    return widest(edges, minWidth);
+  }
+
+  /** Widest gap over {@code minWidth} among {@value #WINDOW} maybe-live nodes either side. */
+  private BigInteger[] widestGapAround(Entry e, double minWidth) {
+    List<BigInteger> edges = new ArrayList<>();
+    for (Entry x : table.byPosition().headMap(e.position, false).descendingMap().values()) {
+      if (x.status.maybeLive()) {
+        edges.add(0, x.position);
+        if (edges.size() >= WINDOW) {
+          break;
+        }
+      }
+    }
+    edges.add(e.position);
+    int above = 0;
+    for (Entry x : table.byPosition().tailMap(e.position, false).values()) {
+      if (x.status.maybeLive()) {
+        edges.add(x.position);
+        if (++above >= WINDOW) {
+          break;
+        }
+      }
+    }
+    return widest(edges, minWidth);
+  }
+
+  private BigInteger[] widest(List<BigInteger> edges, double minWidth) {
+    BigInteger[] best = null;
+    double bestWidth = minWidth;
+    for (int i = 1; i < edges.size(); i++) {
+      double width = edges.get(i).subtract(edges.get(i - 1)).doubleValue();
+      if (width > bestWidth && gapProbes.getOrDefault(edges.get(i - 1), 0) < MAX_GAP_PROBES) {
+        best = new BigInteger[] {edges.get(i - 1), edges.get(i)};
+        bestWidth = width;
+      }
+    }
+    return best;
+  }
+
+  /** The middle of a gap on its first probe, then its lower and upper quarter. */
+  private BigInteger pointIn(BigInteger[] gap) {
+    if (gapProbes.size() > MAX_REMEMBERED_PROBES) {
+      gapProbes.clear();
+    }
+    int n = gapProbes.merge(gap[0], 1, Integer::sum) - 1;
+    BigInteger width = gap[1].subtract(gap[0]);
+    return n == 0 ? gap[0].add(width.shiftRight(1))
+        : n == 1 ? gap[0].add(width.shiftRight(2)) : gap[1].subtract(width.shiftRight(2));
+  }
+
+  /** The least-named of the nearest known nodes, if named at most {@value #MENTION_MAX}. */
+  private Entry leastNamed(Entry e) {
+    Entry least = null;
+    int seen = 0;
+    for (Entry x : table.byPosition().headMap(e.position, false).descendingMap().values()) {
+      if (x.status.maybeLive() && (least == null || x.mentions < least.mentions)) {
+        least = x;
+      }
+      if (++seen >= MENTION_WINDOW) {
+        break;
+      }
+    }
+    seen = 0;
+    for (Entry x : table.byPosition().tailMap(e.position, false).values()) {
+      if (x.status.maybeLive() && (least == null || x.mentions < least.mentions)) {
+        least = x;
+      }
+      if (++seen >= MENTION_WINDOW) {
+        break;
+      }
+    }
+    return least != null && least.mentions <= MENTION_MAX ? least : null;
+  }
+
+  /**
+   * Hands out, when only the last held-back nodes wait, the one nearest to the widest remaining
+   * gap over {@value #END_GAP} spacings in {@code [lo, hi)}, aimed at it; null if no such gap.
+   */
+  @Override
+  public Entry pick(BigInteger lo, BigInteger hi, NavigableMap<BigInteger, Entry> last) {
+    List<BigInteger> edges = new ArrayList<>();
+    edges.add(lo.max(table.horizonFor(lo)));
+    for (Entry x : table.byPosition().subMap(lo, true, hi, false).values()) {
+      if (x.status.maybeLive()) {
+        edges.add(x.position);
+      }
+    }
+    edges.add(hi);
+    BigInteger[] gap = widest(edges, END_GAP * table.spacing());
+    if (gap == null) {
+      return null;
+    }
+    Entry nearest = prefixNearest(last, gap[0].add(gap[1]).shiftRight(1));
+    if (nearest != null) {
+      nearest.aim = pointIn(gap);
+    }
+    return nearest;
+  }
+
+  /**
+   * The entry sharing the longest id prefix with the id at {@code position} (ties: the
+   * numerically nearest): the one whose routing table knows that spot best.
+   */
+  private Entry prefixNearest(NavigableMap<BigInteger, Entry> map, BigInteger position) {
+    if (map.isEmpty()) {
+      return null;
+    }
+    BigInteger id = Arc.value(arc.idAt(position));
+    for (int sizeBits = 0; sizeBits <= NodeId.BITS - arc.prefixBits(); sizeBits++) {
+      BigInteger lo = id.shiftRight(sizeBits).shiftLeft(sizeBits);
+      BigInteger from = arc.position(lo);
+      BigInteger to = arc.position(lo.add(BigInteger.ONE.shiftLeft(sizeBits))
+          .subtract(BigInteger.ONE));
+      if (from.compareTo(to) > 0) {
+        break;
+      }
+      // map may be a view of a narrower range: keep the bounds inside it.
+      from = from.max(map.firstKey());
+      to = to.min(map.lastKey());
+      if (from.compareTo(to) > 0) {
+        continue;
+      }
+      NavigableMap<BigInteger, Entry> in = map.subMap(from, true, to, true);
+      if (!in.isEmpty()) {
+        Map.Entry<BigInteger, Entry> below = in.floorEntry(position);
+        Map.Entry<BigInteger, Entry> above = in.ceilingEntry(position);
+        return below == null ? above.getValue() : above == null ? below.getValue()
+            : position.subtract(below.getKey()).compareTo(above.getKey().subtract(position)) <= 0
+                ? below.getValue() : above.getValue();
+      }
+    }
+    return map.isEmpty() ? null : map.firstEntry().getValue();
+  }
+
+  /** Queries aimed at a gap, an empty block or region; at a neighbourhood; one step up. */
+  long probes() {
+    return probes;
+  }
+
+  long neighbourhoods() {
+    return neighbourhoods;
+  }
+
+  long steps() {
+    return steps;
+  }
+}

@@ -1,0 +1,149 @@
+package dev.dhtbeacon.crawl;
+
+import dev.dhtbeacon.node.DhtNode;
+import dev.dhtbeacon.routing.NodeId;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Estimates how many live nodes the DHT holds by counting them in a few prefix zones and
+ * correcting the count for the nodes a crawl misses, with capture–recapture.
+ *
+ * <h2>Zones</h2>
+ * Node ids are uniform, so the live nodes in {@code z} of the 2<sup>n</sup> zones of n-bit
+ * prefix are a binomial sample of all of them with fraction f = z/2<sup>n</sup>. From a rough
+ * size guess, n is chosen so a zone holds about {@value #NODES_PER_ZONE} nodes, and z so the
+ * zones together hold about {@value #NODES_IN_ZONES} (the whole keyspace, or most of it, on a
+ * small network); the zones are distinct random prefixes.
+ *
+ * <h2>Two passes, Chapman's estimator</h2>
+ * Each zone is crawled twice by {@link ZonePass}es, started at independent random points and
+ * each asking a node only with probability {@code selection} (the limited effort that leaves
+ * every pass incomplete). A node is captured in a pass when it answers, from the id it was
+ * listed under. Because the coins of the two passes are independent, so are the captures,
+ * which is what capture–recapture needs: with n₁ and n₂ nodes captured and m captured by both,
+ * Chapman's nearly unbiased form of the Lincoln–Petersen estimator gives the live nodes in the
+ * zones as N̂<sub>z</sub> = (n₁+1)(n₂+1)/(m+1) − 1, with variance
+ * (n₁+1)(n₂+1)(n₁−m)(n₂−m) / ((m+1)²(m+2)). The whole DHT is then N̂ = N̂<sub>z</sub>/f, and its
+ * variance adds the binomial spread of the zone sample: Var = Var(N̂<sub>z</sub>)/f² +
+ * N̂(1−f)/f. The reported error is the square root of that; there is no other correction.
+ *
+ * <h2>What it cannot see</h2>
+ * Nodes that no pass can ever capture (unreachable, never listed by anyone) are invisible to
+ * both passes alike; capture–recapture assumes every node has the same chance in a pass, so
+ * such nodes, and in general nodes that are harder to find than others, pull the estimate low.
+ * Silent (dead) nodes are never captured: it counts nodes that answer. The crawling node itself
+ * is not counted. The uncorrected figures in {@link Result} (one pass, or both united, scaled by
+ * 1/f) show how much the correction adds.
+ */
+public final class ZoneSizeEstimator {
+  /** The {@link SizeEstimate#method()} of estimates made here. */
+  public static final String METHOD = "zone-capture-recapture";
+  static final int NODES_PER_ZONE = 200;
+  static final int NODES_IN_ZONES = 2_000;
+  /** Chance that a pass asks a node it heard of. */
+  static final double SELECTION = 0.6;
+
+  /**
+   * What the passes found.
+   *
+   * @param estimate live nodes in the DHT, with its standard error
+   * @param prefixBits n, the zone prefix length
+   * @param zones how many zones were crawled
+   * @param captured1 n₁, nodes captured by the first pass over all zones
+   * @param captured2 n₂, nodes captured by the second
+   * @param recaptured m, nodes captured by both
+   * @param uncorrected n₁/f: one pass scaled up, no correction
+   * @param union (n₁ + n₂ − m)/f: both passes united, scaled up, no correction
+   */
+  public record Result(SizeEstimate estimate, int prefixBits, int zones, int captured1,
+      int captured2, int recaptured, double uncorrected, double union) {
+  }
+
+  private ZoneSizeEstimator() {
+  }
+
+  /**
+   * Chooses the zones from {@code roughSize} and runs both passes over all of them at once.
+   *
+   * @param roughSize a guess of the DHT's size (within a factor of two or so is plenty)
+   * @param deadlineNanos when passes stop, on {@code settings.nanoTime()}'s scale
+   * @throws IllegalArgumentException if {@code roughSize} is not positive
+   */
+  public static CompletableFuture<Result> estimate(DhtNode node, double roughSize,
+      CrawlRateLimiter limiter, CrawlSettings settings, long deadlineNanos, Random random) {
+    return estimate(node, roughSize, SELECTION, limiter, settings, deadlineNanos, random);
+  }
+
+  static CompletableFuture<Result> estimate(DhtNode node, double roughSize, double selection,
+      CrawlRateLimiter limiter, CrawlSettings settings, long deadlineNanos, Random random) {
+    if (!(roughSize > 0) || !(selection > 0) || selection > 1) {
+      throw new IllegalArgumentException("rough size " + roughSize + " must be > 0, selection "
+          + selection + " in (0, 1]");
+    }
+    int bits = prefixBits(roughSize);
+    int zones = (int) Math.min(1L << bits,
+        Math.max(1, Math.round(NODES_IN_ZONES / (roughSize / (1L << bits)))));
+    double spacing = Arc.KEYSPACE.doubleValue() / roughSize;
+    Set<Long> prefixes = new LinkedHashSet<>();
+    while (prefixes.size() < zones) {
+      prefixes.add(bits == 0 ? 0 : random.nextLong() >>> (64 - bits));
+    }
+    SweepRun.Limits limits = new SweepRun.Limits(settings.maxInFlight(), settings.lookahead(),
+        settings.queryTimeout().toMillis(), deadlineNanos);
+    List<CompletableFuture<Set<NodeId>>> first = new ArrayList<>();
+    List<CompletableFuture<Set<NodeId>>> second = new ArrayList<>();
+    for (long prefix : prefixes) {
+      first.add(ZonePass.run(node, randomIn(prefix, bits, random), bits, spacing, selection,
+          limiter, limits, settings, random));
+      second.add(ZonePass.run(node, randomIn(prefix, bits, random), bits, spacing, selection,
+          limiter, limits, settings, random));
+    }
+    List<CompletableFuture<Set<NodeId>>> all = new ArrayList<>(first);
+    all.addAll(second);
+    return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
+        .thenApply(v -> combine(union(first), union(second), bits, zones));
+  }
+
+  /** n such that a zone of n-bit prefix holds about {@value #NODES_PER_ZONE} nodes. */
+  static int prefixBits(double roughSize) {
+    return (int) Math.max(0, Math.min(40,
+        Math.round(Math.log(roughSize / NODES_PER_ZONE) / Math.log(2))));
+  }
+
+  /** Chapman's estimator over the zones, scaled to the keyspace; see the class comment. */
+  static Result combine(Set<NodeId> first, Set<NodeId> second, int bits, int zones) {
+    Set<NodeId> both = new HashSet<>(first);
+    both.retainAll(second);
+    double n1 = first.size();
+    double n2 = second.size();
+    double m = both.size();
+    double inZones = (n1 + 1) * (n2 + 1) / (m + 1) - 1;
+    double variance = (n1 + 1) * (n2 + 1) * (n1 - m) * (n2 - m) / ((m + 1) * (m + 1) * (m + 2));
+    double f = zones / Math.pow(2, bits);
+    double estimate = inZones / f;
+    double error = Math.sqrt(variance / (f * f) + estimate * (1 - f) / f);
+    return new Result(new SizeEstimate(estimate, error, METHOD), bits, zones, (int) n1,
+        (int) n2, (int) m, n1 / f, (n1 + n2 - m) / f);
+  }
+
+  private static Set<NodeId> union(List<CompletableFuture<Set<NodeId>>> passes) {
+    Set<NodeId> out = new HashSet<>();
+    for (CompletableFuture<Set<NodeId>> p : passes) {
+      out.addAll(p.join());
+    }
+    return out;
+  }
+
+  /** A random id whose first {@code bits} bits are {@code prefix}. */
+  static NodeId randomIn(long prefix, int bits, Random random) {
+    BigInteger low = new BigInteger(NodeId.BITS - bits, random);
+    return Arc.id(BigInteger.valueOf(prefix).shiftLeft(NodeId.BITS - bits).or(low));
+  }
+}

@@ -1,0 +1,194 @@
+package dev.dhtbeacon.crawl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dhtbeacon.node.Testnet;
+import dev.dhtbeacon.routing.Contact;
+import dev.dhtbeacon.routing.NodeId;
+import java.math.BigInteger;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The sweep's order and targets, without sockets: directly on {@link SweepTable} and on
+ * simulated keyspaces ({@link SimulatedKeyspace}).
+ */
+class SweepTableTest {
+  private static final double SPACING_2000 = Arc.KEYSPACE.doubleValue() / 2_000;
+
+  @Test
+  void sequentialSweepsOfSimulatedKeyspacesReachNearlyEveryLiveNodeOnce() {
+    long reachedAll = 0;
+    long liveAll = 0;
+    for (long seed = 1; seed <= 5; seed++) {
+      SimulatedKeyspace dht = new SimulatedKeyspace(2_000, 0.1, seed);
+      Contact self = dht.nodes.get(0);
+      // Seeds as after a bootstrap: only the crawler's own neighbourhood.
+      List<Contact> seeds = dht.answer(self.id(), self.id());
+      SimulatedKeyspace.Outcome o = dht.sweep(Arc.full(), seeds, SPACING_2000, c -> true,
+          new Random(seed), self.id(), 1);
+      long live = dht.nodes.stream().filter(c -> !dht.dead.contains(c.id())).count();
+      long reached = dht.nodes.stream()
+          .filter(c -> !dht.dead.contains(c.id()) && o.asked().contains(c.id())).count();
+      System.out.printf("simulated seed %d: reached %d/%d live, %.3f queries per live node,"
+          + " %d probes%n", seed, reached, live, (double) o.queries() / live, o.probes());
+      assertTrue(reached >= 0.99 * live, "reached " + reached + " of " + live);
+      assertTrue(o.queries() <= 1.2 * live, o.queries() + " queries");
+      reachedAll += reached;
+      liveAll += live;
+    }
+    assertTrue(reachedAll >= 0.997 * liveAll, "reached " + reachedAll + " of " + liveAll);
+  }
+
+  @Test
+  void eightQueriesInFlightAtOnceStillReachNearlyEveryone() {
+    SimulatedKeyspace dht = new SimulatedKeyspace(2_000, 0.1, 7);
+    Contact self = dht.nodes.get(0);
+    SimulatedKeyspace.Outcome o = dht.sweep(Arc.full(), dht.answer(self.id(), self.id()),
+        SPACING_2000, c -> true, new Random(7), self.id(), 8);
+    long live = dht.nodes.stream().filter(c -> !dht.dead.contains(c.id())).count();
+    long reached = dht.nodes.stream()
+        .filter(c -> !dht.dead.contains(c.id()) && o.asked().contains(c.id())).count();
+    assertTrue(reached >= 0.99 * live, "reached " + reached + " of " + live);
+  }
+
+  @Test
+  void entriesComeLowestFirstAndOnlyOnce() {
+    SweepTable t = new SweepTable(Arc.full(), SPACING_2000, 1_000);
+    List<Contact> all = new ArrayList<>();
+    Random random = new Random(3);
+    for (int i = 0; i < 200; i++) {
+      Contact c = contact(NodeId.random(random), i);
+      t.add(c, true);
+      all.add(c);
+    }
+    assertNull(t.add(all.get(0), true), "a known node is not added twice");
+    BigInteger previous = BigInteger.ONE.negate();
+    int taken = 0;
+    for (SweepTable.Entry e; (e = t.nextPending(0, 1, 0, x -> true, 1_000,
+        (lo, hi, last) -> null)) != null; ) {
+      if (e.role == SweepTable.Role.FRONT) {
+        assertTrue(e.position.compareTo(previous) > 0, "front not in ascending order");
+        previous = e.position;
+      }
+      t.take(e);
+      e.status = SweepTable.Status.ANSWERED;
+      taken++;
+    }
+    assertEquals(200, taken, "each node handed out once");
+  }
+
+  @Test
+  void heldBackEntriesWaitUntilTheFrontIsFarEnoughPastThem() {
+    SweepTable t = new SweepTable(Arc.full(), SPACING_2000, 10_000);
+    Random random = new Random(5);
+    for (int i = 0; i < 2_000; i++) {
+      t.add(contact(NodeId.random(random), i), true);
+    }
+    Map<SweepTable.Role, Integer> handedOut = new HashMap<>();
+    for (SweepTable.Entry e; (e = t.nextPending(0, 1, 0, x -> true, 1_000,
+        (lo, hi, last) -> null)) != null; ) {
+      BigInteger lowestFront = t.byPosition().values().stream()
+          .filter(x -> x.role == SweepTable.Role.FRONT && x.status == SweepTable.Status.PENDING)
+          .map(x -> x.position).findFirst().orElse(null);
+      double lag = e.role == SweepTable.Role.LAGGING ? SweepTable.LAG_SPACINGS
+          : e.role == SweepTable.Role.LAST ? SweepTable.LAST_LAG_SPACINGS : 0;
+      assertTrue(lowestFront == null
+          || lowestFront.subtract(e.position).doubleValue() >= lag * t.spacing(),
+          "a held-back " + e.role + " node went too early");
+      handedOut.merge(e.role, 1, Integer::sum);
+      t.take(e);
+      e.status = SweepTable.Status.ANSWERED;
+    }
+    assertEquals(2_000, handedOut.values().stream().mapToInt(Integer::intValue).sum(),
+        "every node is handed out exactly once");
+    int lagging = handedOut.getOrDefault(SweepTable.Role.LAGGING, 0);
+    int last = handedOut.getOrDefault(SweepTable.Role.LAST, 0);
+    assertTrue(lagging > 200 && lagging < 400, lagging + " lagging of 2000");
+    assertTrue(last > 50 && last < 150, last + " last of 2000");
+  }
+
+  @Test
+  void finishedEntriesFarBehindAreDroppedAndLateOnesThereIgnored() {
+    SweepTable t = new SweepTable(Arc.full(), SPACING_2000, 1_000);
+    Random random = new Random(9);
+    for (int i = 0; i < 1_200; i++) {
+      t.add(contact(NodeId.random(random), i), true);
+    }
+    for (int i = 0; i < 600; i++) {
+      SweepTable.Entry e = t.nextPending(0, 1, 0, x -> true, 10_000, (lo, hi, last) -> null);
+      t.take(e);
+      e.status = SweepTable.Status.ANSWERED;
+    }
+    int dropped = t.flushIfFull();
+    assertTrue(dropped > 0 && t.size() <= 900, "dropped " + dropped + ", size " + t.size());
+    NodeId behind = Arc.id(t.horizon().subtract(BigInteger.ONE));
+    assertNull(t.add(contact(behind, 9_999), true), "a node behind the horizon is ignored");
+    assertEquals(1, t.ignored());
+  }
+
+  @Test
+  void spacingIsMeasuredWhereTheSweepHasBeen() {
+    SweepTable t = new SweepTable(Arc.full(), SPACING_2000 * 50, 10_000);
+    Random random = new Random(11);
+    for (int i = 0; i < 2_000; i++) {
+      t.add(contact(NodeId.random(random), i), true);
+    }
+    for (int i = 0; i < 300; i++) {
+      SweepTable.Entry e = t.nextPending(0, 1, 0, x -> true, 10_000, (lo, hi, last) -> null);
+      t.take(e);
+      e.status = SweepTable.Status.ANSWERED;
+    }
+    double ratio = t.spacing() / SPACING_2000;
+    assertTrue(ratio > 0.7 && ratio < 1.4, "measured spacing off by " + ratio);
+  }
+
+  @Test
+  void aFrontNodeIsAimedAboveItselfAndALoneOneAtItsOwnNeighbourhood() {
+    SweepTable t = new SweepTable(Arc.full(), SPACING_2000, 10_000);
+    SweepTargets aims = new SweepTargets(t);
+    Random random = new Random(13);
+    // A dense, known stretch up to 0.5 of the keyspace, with nothing known above it.
+    BigInteger s = BigInteger.valueOf((long) (SPACING_2000 / 0x1p100)).shiftLeft(100);
+    BigInteger half = Arc.KEYSPACE.shiftRight(1);
+    for (int i = 40; i >= 1; i--) {
+      t.add(contact(frontId(half.subtract(s.multiply(BigInteger.valueOf(i)))), i), true);
+    }
+    // Every grid region must hold a node, or the empty-region seeding comes first.
+    for (int cell = 0; cell < SweepTable.GRID; cell++) {
+      if (cell >= 128 && cell < 132) {
+        continue;
+      }
+      t.add(contact(frontId(BigInteger.valueOf(cell).shiftLeft(152)), 1_000 + cell), true);
+    }
+    SweepTable.Entry last = t.byPosition().lowerEntry(half).getValue();
+    NodeId target = aims.targetFor(last, random);
+    BigInteger aimed = Arc.value(target);
+    assertTrue(aimed.compareTo(last.position) > 0, "a front node looks ahead");
+    assertTrue(aimed.subtract(last.position).doubleValue() <= 3 * SPACING_2000);
+
+    SweepTable.Entry lone = t.add(contact(frontId(half.add(half.shiftRight(1)).add(BigInteger.ONE.shiftLeft(151))), 5_000), true);
+    assertNotNull(lone);
+    NodeId own = aims.targetFor(lone, random);
+    assertTrue(own.commonPrefixLength(lone.contact.id()) >= NodeId.BITS - 1
+        - Math.getExponent(t.spacing()), "a lone node is asked about its own neighbourhood");
+  }
+
+  /** The id of {@code value} with bits 128..143 set, which makes it an ordinary (front) node. */
+  private static NodeId frontId(BigInteger value) {
+    return Arc.id(value.or(BigInteger.valueOf(0xffff).shiftLeft(16)));
+  }
+
+  private static Contact contact(NodeId id, int i) {
+    return new Contact(id, new InetSocketAddress(
+        Testnet.loopback(127, 0, 130 + (i / 250) % 10, 1 + i % 250), 28000));
+  }
+}
