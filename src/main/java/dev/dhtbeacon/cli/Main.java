@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "dhtbeacon", mixinStandardHelpOptions = true, version = "dhtbeacon 0.1.0",
     description = "Mainline DHT node, public-key address registry and crawler.",
     subcommands = {KeygenCommand.class, PublishCommand.class, ResolveCommand.class,
+        CrawlCommand.class,
         ServeCommand.class, TestnetCommand.class})
 public final class Main implements Runnable {
   /** Exit code: success. */
