@@ -30,6 +30,8 @@ public final class KrpcTransport implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KrpcTransport.class);
   /** Datagrams up to 64 KiB are accepted (some peers send 3 KB replies). */
   private static final int RECEIVE_BUFFER = 65_536;
+  /** Kernel receive buffer per socket: a limit, only used while datagrams wait. */
+  private static final int SOCKET_RECEIVE_BUFFER = 1 << 20;
 
   /** Receives the queries that reach this node. Must not throw and must not block. */
   @FunctionalInterface
@@ -102,6 +104,9 @@ public final class KrpcTransport implements AutoCloseable {
         .group(group)
         .channel(EventLoops.datagramChannel(group))
         .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(RECEIVE_BUFFER))
+        // Replies to a burst of queries (a lookup, a put fan-out, a crawl) arrive together; the
+        // default socket buffer drops them once a few hundred are queued.
+        .option(ChannelOption.SO_RCVBUF, SOCKET_RECEIVE_BUFFER)
         .handler(new ChannelInitializer<DatagramChannel>() {
           @Override
           protected void initChannel(DatagramChannel ch) {
