@@ -1,10 +1,15 @@
 package dev.dhtbeacon.cli;
 
+import dev.dhtbeacon.crawl.CrawlSettings;
+import dev.dhtbeacon.crawl.Crawler;
 import dev.dhtbeacon.krpc.NetworkMode;
+import dev.dhtbeacon.node.BootFile;
 import dev.dhtbeacon.registry.KeyFile;
 import dev.dhtbeacon.registry.KeyPair;
+import dev.dhtbeacon.routing.Contact;
 import dev.dhtbeacon.routing.Endpoints;
 import dev.dhtbeacon.service.BeaconService;
+import dev.dhtbeacon.service.CrawlProgressSource;
 import dev.dhtbeacon.service.ServeSettings;
 import dev.dhtbeacon.service.ShutdownSignals;
 import java.io.PrintWriter;
@@ -89,6 +94,14 @@ final class ServeCommand implements Callable<Integer> {
           + "${DEFAULT-VALUE}, loopback only. Another address exposes them to other hosts: an "
           + "explicit choice. 'off' disables them.")
   String http;
+
+  @Option(names = "--crawl", description = "Also crawl the DHT slowly and continuously, "
+      + "keeping the .boot file full of nodes that answer (crawl database in --data).")
+  boolean crawl;
+
+  @Option(names = "--crawl-rate", defaultValue = "20", description = "Crawl queries per "
+      + "second with --crawl; default ${DEFAULT-VALUE}.")
+  double crawlRate;
 
   @Option(names = "--status-every", defaultValue = "60", description = "Seconds between "
       + "status lines.")
@@ -214,15 +227,48 @@ final class ServeCommand implements Callable<Integer> {
         err.println("dhtbeacon serve: " + e.getMessage());
         return Main.NETWORK;
       }
+      List<Contact> crawled = List.of();
       try (service) {
-        service.runUntil(signals);
+        Crawler crawler = crawl ? startCrawl(service) : null;
+        try {
+          service.runUntil(signals);
+        } finally {
+          if (crawler != null) {
+            crawled = crawler.healthiest(BootFile.MAX_SAVED_ENTRIES);
+            crawler.close();
+          }
+        }
         LOG.info("stopping: saving {} and closing the database ({})", boot,
             signals.reason());
+      }
+      // The node saved its routing table at close; a crawl usually knows more good nodes.
+      if (crawled.size() > 0) {
+        BootFile.save(boot, crawled, "crawl, " + crawled.size() + " nodes that answered");
       }
       return Main.OK;
     } finally {
       signals.disarm();
     }
+  }
+
+  /**
+   * The slow continuous crawl of {@code --crawl}: sweep after sweep at {@code --crawl-rate},
+   * a minute apart, writing the healthiest nodes to {@code .boot} after each sweep and every
+   * five minutes, reported in /status and /metrics.
+   */
+  private Crawler startCrawl(BeaconService service) throws java.io.IOException {
+    if (!(crawlRate > 0)) {
+      throw new IllegalArgumentException("--crawl-rate must be positive, got " + crawlRate);
+    }
+    CrawlProgressSource progress = new CrawlProgressSource();
+    CrawlSettings settings = CrawlSettings.defaults().withRate(crawlRate).withDuration(null)
+        .withEstimates(false).withBootOut(boot)
+        .withDatabase(data == null ? null : data.resolve("crawl.db"));
+    Crawler crawler = Crawler.open(service.beacon().node(), settings, progress);
+    service.attachCrawl(progress);
+    crawler.runContinuously(Duration.ofMinutes(1), progress::sweepDone);
+    LOG.info("crawling continuously at {} queries/s", crawlRate);
+    return crawler;
   }
 
   /** {@code IP:PORT} (port 0: any free port), or null for {@code off}. */
