@@ -177,7 +177,7 @@ class KrpcCodecTest {
   void responsesWithNodesTokenAndValues() throws Exception {
     List<Contact> nodes = contacts(false, 8);
     List<Contact> nodes6 = contacts(true, 3);
-    List<InetSocketAddress> values = List.of(peer("1.2.3.4:6881"), peer("[2001:db8::1]:51413"),
+    List<InetSocketAddress> values = List.of(peer("192.0.2.4:6881"), peer("[2001:db8::1]:51413"),
         peer("255.255.255.255:65535"));
     Response r = (Response) roundTrip(Response.builder(AA, ABC).nodes(nodes, nodes6)
         .token(BString.of("aoeusnth")).values(values).version("UT\u00b1\u0000").build());
@@ -319,7 +319,7 @@ class KrpcCodecTest {
     assertEquals(BString.of("aoeusnth"), getPeers.token());
     assertEquals(List.of(), getPeers.nodes());
     // With a real record and a ragged tail, the whole record is kept.
-    Contact c = new Contact(MNO, peer("10.0.0.1:6881"));
+    Contact c = new Contact(MNO, peer("198.51.100.1:6881"));
     byte[] record = Endpoints.compactNodes(List.of(c), false);
     byte[] ragged = java.util.Arrays.copyOf(record, record.length + 5);
     BDictionary top = BDictionary.builder().put("t", "aa").put("y", "r").put("r",
@@ -332,12 +332,12 @@ class KrpcCodecTest {
     // Unknown keys are ignored, long versions dropped, zero ports and odd-sized values skipped,
     // intervals clamped to six hours.
     String msg = "d1:rd2:id20:abcdefghij01234567898:intervali99999e3:numi5e7:samples20:"
-        + "mnopqrstuvwxyz1234566:valuesl6:\u0001\u0002\u0003\u0004\u0000\u00005:short"
-        + "6:\u0001\u0002\u0003\u0004\u0000\u0001i7eee1:t2:aa1:v17:12345678901234567"
+        + "mnopqrstuvwxyz1234566:valuesl6:\u00c0\u0000\u0002\u0004\u0000\u00005:short"
+        + "6:\u00c0\u0000\u0002\u0004\u0000\u0001i7eee1:t2:aa1:v17:12345678901234567"
         + "1:y1:r2:zzi1ee";
     Response r = (Response) codec.decode(latin1(msg));
     assertNull(r.version());
-    assertEquals(List.of(peer("1.2.3.4:1")), r.values());
+    assertEquals(List.of(peer("192.0.2.4:1")), r.values());
     assertEquals(21_600, r.interval());
     assertEquals(5L, r.num());
     assertEquals(List.of(MNO), r.samples());

@@ -28,7 +28,7 @@ class AddressRecordTest {
   @Test
   void ipv4RoundTrips() throws Exception {
     roundTrip(List.of(Endpoints.parse("127.0.0.9:6882")));
-    roundTrip(List.of(Endpoints.parse("203.0.113.7:65535"), Endpoints.parse("10.0.0.1:1")));
+    roundTrip(List.of(Endpoints.parse("203.0.113.7:65535"), Endpoints.parse("198.51.100.2:1")));
   }
 
   @Test
