@@ -105,7 +105,10 @@ class ServeShutdownTest {
         && l.endsWith("(SIGTERM)")), serve.transcript());
     assertTrue(err.stream().anyMatch(l -> l.contains("stopped in") && l.contains(boot
         + " saved") && l.contains("database closed")), serve.transcript());
-    assertTrue(err.stream().noneMatch(l -> l.startsWith("\tat ") || l.contains("Exception")
+    // A publish that reached fewer than 8 nodes (a loaded machine, a small testnet) warns by
+    // design; that is about replication, not shutdown, so it is not counted here.
+    assertTrue(err.stream().filter(l -> !l.contains("[WARN] Publisher - published"))
+        .noneMatch(l -> l.startsWith("\tat ") || l.contains("Exception")
         || l.contains("[WARN]") || l.contains("[ERROR]")), "no stack trace, no warning\n"
         + serve.transcript());
 
