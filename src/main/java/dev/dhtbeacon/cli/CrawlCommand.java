@@ -81,7 +81,7 @@ final class CrawlCommand implements Callable<Integer> {
     DhtNode node = builder.build();
     try {
       node.start().get();
-      if (node.status().join().routingV4() + node.status().join().routingV6() == 0) {
+      if (node.status().join().routingSize() == 0) {
         err.println("dhtbeacon crawl: no DHT node answered (check --bootstrap / --boot)");
         return Main.NETWORK;
       }

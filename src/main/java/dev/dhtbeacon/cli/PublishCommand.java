@@ -61,7 +61,7 @@ final class PublishCommand implements Callable<Integer> {
     AddressRecord record = AddressRecord.fromText(address);
     try (DhtBeacon b = beacon.build(network)) {
       b.start().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      if (b.node().status().join().routingV4() + b.node().status().join().routingV6() == 0) {
+      if (b.node().status().join().routingSize() == 0) {
         err.println("dhtbeacon publish: no DHT node answered (check --bootstrap / --boot)");
         return Main.NETWORK;
       }

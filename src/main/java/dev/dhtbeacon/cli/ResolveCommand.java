@@ -68,7 +68,7 @@ final class ResolveCommand implements Callable<Integer> {
     }
     try (DhtBeacon b = beacon.build(network)) {
       b.start().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      if (b.node().status().join().routingV4() + b.node().status().join().routingV6() == 0) {
+      if (b.node().status().join().routingSize() == 0) {
         err.println("dhtbeacon resolve: no DHT node answered (check --bootstrap / --boot)");
         return Main.NETWORK;
       }

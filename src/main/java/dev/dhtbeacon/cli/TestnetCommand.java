@@ -110,7 +110,7 @@ final class TestnetCommand implements Callable<Integer> {
     long received = 0;
     for (DhtNode n : all) {
       NodeStatus s = n.status().join();
-      tables += s.routingV4() + s.routingV6();
+      tables += s.routingSize();
       received += n.transport().counters().received.sum();
     }
     Runtime rt = Runtime.getRuntime();

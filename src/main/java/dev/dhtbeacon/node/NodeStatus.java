@@ -30,4 +30,9 @@ public record NodeStatus(NodeId id, InetSocketAddress address, InetSocketAddress
         + " external=" + (external == null ? "?" : Endpoints.format(external))
         + " pending=" + pendingQueries + " " + counters;
   }
+
+  /** Contacts in both routing tables; zero means no node has answered us. */
+  public int routingSize() {
+    return routingV4 + routingV6;
+  }
 }
