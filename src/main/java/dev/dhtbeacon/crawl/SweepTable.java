@@ -246,7 +246,7 @@ final class SweepTable {
       }
     }
     NavigableMap<BigInteger, Entry> last = waiting.get(Role.LAST).subMap(lo, true, hi, false);
-    if (front != null && !last.isEmpty()
+    if (front != null && !none(last)
         && front.position.subtract(last.firstKey()).doubleValue() > LAST_LAG_SPACINGS * spacing()) {
       // Far behind the front: its region is done, so memory need not hold it any longer.
       Entry aimed = lastPicker.pick(lo, front.position, last.headMap(front.position, false));
@@ -259,7 +259,7 @@ final class SweepTable {
         || !waiting.get(Role.LAGGING).isEmpty()) {
       return front;
     }
-    if (last.isEmpty()) {
+    if (none(last)) {
       return null;
     }
     Entry aimed = lastPicker.pick(lo, hi, last);
@@ -450,8 +450,8 @@ final class SweepTable {
   BigInteger stalled(int segment, double reach) {
     BigInteger lo = segmentStart(segment);
     BigInteger hi = segment == segments - 1 ? arc.span() : lo.add(segmentWidth);
-    if (!waiting.get(Role.FRONT).subMap(lo, true, hi, false).isEmpty()
-        || !waiting.get(Role.LAGGING).subMap(lo, true, hi, false).isEmpty()) {
+    if (!none(waiting.get(Role.FRONT).subMap(lo, true, hi, false))
+        || !none(waiting.get(Role.LAGGING).subMap(lo, true, hi, false))) {
       return null;
     }
     BigInteger from = cursors[segment].max(lo);
@@ -463,6 +463,14 @@ final class SweepTable {
       return null;
     }
     return from.add(BigInteger.valueOf((long) (2 * spacing() / 0x1p100)).shiftLeft(100));
+  }
+
+  /**
+   * Whether a map holds nothing. For a {@link TreeMap} sub-map view {@code isEmpty()} counts
+   * the whole range (it is {@code size() == 0}); {@code firstEntry()} is one descent.
+   */
+  static boolean none(NavigableMap<?, ?> view) {
+    return view.firstEntry() == null;
   }
 
   int segmentCount() {

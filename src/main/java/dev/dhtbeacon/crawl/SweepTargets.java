@@ -61,6 +61,8 @@ final class SweepTargets implements SweepTable.LastPicker {
   static final int MAX_GAP_PROBES = 3;
   static final int REGION_EVERY = 32;
   private static final int MAX_REMEMBERED_PROBES = 100_000;
+  static final int GAP_SCAN_EVERY = 32;
+  static final double GAP_SCAN_SLACK = 64;
 
   /** An aligned block of ids: {@code [lo, lo + 2^sizeBits)}, a subtree of the keyspace. */
   record Block(BigInteger lo, int sizeBits) {
@@ -71,8 +73,9 @@ final class SweepTargets implements SweepTable.LastPicker {
 
   private final SweepTable table;
   private final Arc arc;
-  private final Map<String, Integer> blockProbes = new HashMap<>();
+  private final Map<Block, Integer> blockProbes = new HashMap<>();
   private final Map<BigInteger, Integer> gapProbes = new HashMap<>();
+  private final Map<BigInteger, GapScan> gapScans = new HashMap<>();
   private final long[] regionProbedAt = new long[SweepTable.GRID];
   private long calls;
   private long probes;
@@ -152,7 +155,7 @@ final class SweepTargets implements SweepTable.LastPicker {
     if (blockProbes.size() > MAX_REMEMBERED_PROBES) {
       blockProbes.clear();
     }
-    blockProbes.merge(b.lo().toString(16) + "/" + b.sizeBits(), 1, Integer::sum);
+    blockProbes.merge(b, 1, Integer::sum);
     probes++;
     return b.randomId(random);
   }
@@ -240,9 +243,9 @@ final class SweepTargets implements SweepTable.LastPicker {
         return null;
       }
       BigInteger lo = id.shiftRight(sizeBits).flipBit(0).shiftLeft(sizeBits);
-      if (blockProbes.getOrDefault(lo.toString(16) + "/" + sizeBits, 0) < MAX_BLOCK_PROBES
-          && !holdsMaybeLive(lo, sizeBits)) {
-        return new Block(lo, sizeBits);
+      Block block = new Block(lo, sizeBits);
+      if (blockProbes.getOrDefault(block, 0) < MAX_BLOCK_PROBES && !holdsMaybeLive(lo, sizeBits)) {
+        return block;
       }
     }
     return null;
@@ -272,7 +275,7 @@ final class SweepTargets implements SweepTable.LastPicker {
   }
 
   private static List<Entry> firstOf(NavigableMap<BigInteger, Entry> map, int n) {
-    List<Entry> out = new ArrayList<>(Math.min(n, map.size()));
+    List<Entry> out = new ArrayList<>(n);  // not map.size(): a sub-map view counts its range
     for (Entry x : map.values()) {
       if (out.size() >= n) {
         break;
@@ -338,6 +341,72 @@ final class SweepTargets implements SweepTable.LastPicker {
     return best;
   }
 
+  /**
+   * The widest gap over {@code minWidth} between maybe-live nodes in {@code [lo, hi)} still
+   * open to probes. Finding gaps walks the whole range, and this runs for every pick, so the
+   * gaps found are kept for {@value #GAP_SCAN_EVERY} picks in that range (or until {@code hi}
+   * moves {@value #GAP_SCAN_SLACK} spacings): a cached gap that a reply has filled since is
+   * recognised and dropped on use.
+   */
+  private BigInteger[] widestOpenGap(BigInteger lo, BigInteger hi, double minWidth) {
+    GapScan scan = gapScans.get(lo);
+    if (scan == null || ++scan.uses > GAP_SCAN_EVERY
+        || hi.subtract(scan.hi).abs().doubleValue() > GAP_SCAN_SLACK * table.spacing()) {
+      scan = new GapScan(hi, gapsIn(lo, hi, minWidth));
+      gapScans.put(lo, scan);
+    }
+    for (java.util.Iterator<BigInteger[]> it = scan.gaps.iterator(); it.hasNext(); ) {
+      BigInteger[] gap = it.next();
+      if (gapProbes.getOrDefault(gap[0], 0) >= MAX_GAP_PROBES || filled(gap)) {
+        it.remove();
+      } else {
+        return gap;
+      }
+    }
+    return null;
+  }
+
+  /** Every gap over {@code minWidth} between maybe-live nodes in {@code [lo, hi)}, widest first. */
+  private List<BigInteger[]> gapsIn(BigInteger lo, BigInteger hi, double minWidth) {
+    List<BigInteger[]> gaps = new ArrayList<>();
+    BigInteger previous = lo.max(table.horizonFor(lo));
+    for (Entry x : table.byPosition().subMap(lo, true, hi, false).values()) {
+      if (x.status.maybeLive()) {
+        if (x.position.subtract(previous).doubleValue() > minWidth) {
+          gaps.add(new BigInteger[] {previous, x.position});
+        }
+        previous = previous.max(x.position);
+      }
+    }
+    if (hi.subtract(previous).doubleValue() > minWidth) {
+      gaps.add(new BigInteger[] {previous, hi});
+    }
+    gaps.sort((a, b) -> b[1].subtract(b[0]).compareTo(a[1].subtract(a[0])));
+    return gaps;
+  }
+
+  /** Whether a maybe-live node has been learnt inside {@code gap} since it was found. */
+  private boolean filled(BigInteger[] gap) {
+    for (Entry x : table.byPosition().subMap(gap[0], false, gap[1], false).values()) {
+      if (x.status.maybeLive()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The gaps of one range of the arc, as last scanned. */
+  private static final class GapScan {
+    final BigInteger hi;
+    final List<BigInteger[]> gaps;
+    int uses;
+
+    GapScan(BigInteger hi, List<BigInteger[]> gaps) {
+      this.hi = hi;
+      this.gaps = gaps;
+    }
+  }
+
   /** The middle of a gap on its first probe, then its lower and upper quarter. */
   private BigInteger pointIn(BigInteger[] gap) {
     if (gapProbes.size() > MAX_REMEMBERED_PROBES) {
@@ -379,15 +448,7 @@ final class SweepTargets implements SweepTable.LastPicker {
    */
   @Override
   public Entry pick(BigInteger lo, BigInteger hi, NavigableMap<BigInteger, Entry> last) {
-    List<BigInteger> edges = new ArrayList<>();
-    edges.add(lo.max(table.horizonFor(lo)));
-    for (Entry x : table.byPosition().subMap(lo, true, hi, false).values()) {
-      if (x.status.maybeLive()) {
-        edges.add(x.position);
-      }
-    }
-    edges.add(hi);
-    BigInteger[] gap = widest(edges, END_GAP * table.spacing());
+    BigInteger[] gap = widestOpenGap(lo, hi, END_GAP * table.spacing());
     if (gap == null) {
       return null;
     }
@@ -403,7 +464,7 @@ final class SweepTargets implements SweepTable.LastPicker {
    * numerically nearest): the one whose routing table knows that spot best.
    */
   private Entry prefixNearest(NavigableMap<BigInteger, Entry> map, BigInteger position) {
-    if (map.isEmpty()) {
+    if (SweepTable.none(map)) {
       return null;
     }
     BigInteger id = Arc.value(arc.idAt(position));
@@ -422,7 +483,7 @@ final class SweepTargets implements SweepTable.LastPicker {
         continue;
       }
       NavigableMap<BigInteger, Entry> in = map.subMap(from, true, to, true);
-      if (!in.isEmpty()) {
+      if (!SweepTable.none(in)) {
         Map.Entry<BigInteger, Entry> below = in.floorEntry(position);
         Map.Entry<BigInteger, Entry> above = in.ceilingEntry(position);
         return below == null ? above.getValue() : above == null ? below.getValue()
@@ -430,7 +491,8 @@ final class SweepTargets implements SweepTable.LastPicker {
                 ? below.getValue() : above.getValue();
       }
     }
-    return map.isEmpty() ? null : map.firstEntry().getValue();
+    Map.Entry<BigInteger, Entry> first = map.firstEntry();
+    return first == null ? null : first.getValue();
   }
 
   /** Queries aimed at a gap, an empty block or region; at a neighbourhood; one step up. */
