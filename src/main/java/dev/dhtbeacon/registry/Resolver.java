@@ -19,16 +19,20 @@ import org.slf4j.LoggerFactory;
 /**
  * Resolves a public key to its published addresses: a BEP 44 {@code get} lookup toward
  * SHA-1(k [‖ salt]), every item's signature verified, invalid ones ignored and counted, the
- * highest seq winning (ties: the larger value). Results are cached in the store for the TTL.
+ * highest seq winning (ties: the larger value). Results are cached for the TTL: verified, in
+ * memory ({@link VerifiedCache}), and in the store, whose copy is verified again when read.
  */
 public final class Resolver {
   private static final Logger LOG = LoggerFactory.getLogger(Resolver.class);
+  /** Verified items kept in memory in front of the MapDB cache. */
+  static final int MEMORY_ENTRIES = 10_000;
 
   private final DhtNode node;
   private final BeaconStore store;
   private final Clock clock;
   private final long cacheTtlMillis;
   private final Executor blocking;
+  private final VerifiedCache memory = new VerifiedCache(MEMORY_ENTRIES);
 
   /**
    * @param store the cache, or null for none
@@ -52,11 +56,24 @@ public final class Resolver {
   public CompletableFuture<ResolveResult> resolve(PublicKey key, byte[] salt) {
     long started = System.nanoTime();
     NodeId target = Bep44.mutableTarget(key.bytes(), salt);
+    ResolveResult warm = fromMemory(key, target, started);
+    if (warm != null) {
+      return CompletableFuture.completedFuture(warm);
+    }
     return CompletableFuture.supplyAsync(() -> fromCache(key, salt, target, started), blocking)
         .thenCompose(cached -> cached.isPresent()
             ? CompletableFuture.completedFuture(cached.get())
             : node.lookup(target, new LookupMethod.Get(null))
                 .thenApplyAsync(r -> fromLookup(key, salt, target, r, started), blocking));
+  }
+
+  private ResolveResult fromMemory(PublicKey key, NodeId target, long started) {
+    if (store == null || cacheTtlMillis <= 0) {
+      return null;
+    }
+    VerifiedCache.Entry e = memory.fresh(target, clock.millis(), cacheTtlMillis);
+    return e == null ? null : new ResolveResult(key, true, e.item().seq(), e.record(), 0, 0,
+        millisSince(started), true, e.item());
   }
 
   private Optional<ResolveResult> fromCache(PublicKey key, byte[] salt, NodeId target,
@@ -72,8 +89,10 @@ public final class Resolver {
         if (!item.verify()) {
           return Optional.empty();
         }
-        return Optional.of(new ResolveResult(key, true, c.seq(), AddressRecord.decode(item.v()),
-            0, 0, millisSince(started), true, item));
+        AddressRecord record = AddressRecord.decode(item.v());
+        memory.put(target, new VerifiedCache.Entry(item, record, c.fetchedMillis()));
+        return Optional.of(new ResolveResult(key, true, c.seq(), record, 0, 0,
+            millisSince(started), true, item));
       } catch (BencodeException | IllegalArgumentException e) {
         return Optional.empty();
       }
@@ -107,8 +126,10 @@ public final class Resolver {
           millisSince(started), false, best);
     }
     if (store != null) {
-      store.cache(target.hex(), new CachedItem(best.seq(), best.encodedV(), best.sig(),
-          clock.millis(), r.queried()));
+      long now = clock.millis();
+      store.cache(target.hex(), new CachedItem(best.seq(), best.encodedV(), best.sig(), now,
+          r.queried()));
+      memory.put(target, new VerifiedCache.Entry(best, record, now));
     }
     return new ResolveResult(key, true, best.seq(), record, r.queried(), invalid,
         millisSince(started), false, best);
