@@ -35,8 +35,10 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -297,6 +299,27 @@ class QueryResponderTest {
     List<NodeId> after = node.closestKnown(own, 16).get(5, TimeUnit.SECONDS).stream()
         .map(Contact::id).toList();
     assertFalse(after.contains(readOnly.id));
+  }
+
+  @Test
+  void aRemovedQueryListenerHearsNoMoreQueries() throws Exception {
+    // Listeners run on the loop before the answer is sent, so a reply means it has been told.
+    List<String> heard = new CopyOnWriteArrayList<>();
+    BiConsumer<Query, InetSocketAddress> listener = (q, from) -> {
+      if (q.sender().equals(querier.id)) {
+        heard.add(q.method());
+      }
+    };
+    node.addQueryListener(listener);
+    try {
+      querier.ask(node, new QueryArgs.Ping());
+      assertEquals(List.of("ping"), heard);
+    } finally {
+      assertTrue(node.removeQueryListener(listener));
+    }
+    assertFalse(node.removeQueryListener(listener), "removed twice");
+    querier.ask(node, new QueryArgs.FindNode(node.id(), Want.UNSPECIFIED));
+    assertEquals(List.of("ping"), heard);
   }
 
   // ---- the raw querier
