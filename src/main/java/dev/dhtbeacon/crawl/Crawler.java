@@ -1,5 +1,6 @@
 package dev.dhtbeacon.crawl;
 
+import dev.dhtbeacon.krpc.Query;
 import dev.dhtbeacon.krpc.QueryArgs;
 import dev.dhtbeacon.node.BootFile;
 import dev.dhtbeacon.node.DhtNode;
@@ -23,6 +24,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,8 +43,8 @@ import org.slf4j.LoggerFactory;
  * --crawl}: {@link #open} with a low rate and {@link CrawlSettings#bootOut()}, then
  * {@link #runContinuously}.
  *
- * <p>One crawler per node (a node cannot drop query listeners, so a closed crawler's stays, doing
- * nothing). Futures and progress callbacks complete on the crawler's own thread, never on the
+ * <p>One crawler per node at a time: it listens to the node's queries until {@link #close()}
+ * detaches it. Futures and progress callbacks complete on the crawler's own thread, never on the
  * node's event loop. The node keeps running its own maintenance; the crawl's answers also
  * refresh its routing table (and so its own {@code .boot}). The zone estimate's queries go
  * through the crawl's rate limit; the lookup estimate's go through the node's lookups.
@@ -58,6 +60,7 @@ public final class Crawler implements AutoCloseable {
   private final CrawlRecorder recorder;
   private final CrawlRateLimiter limiter;
   private final ScheduledExecutorService callbacks;
+  private final BiConsumer<Query, InetSocketAddress> queryListener = this::onQuery;
   private final Random random = new SecureRandom();
   private final Map<NodeId, Boolean> readOnlySeen = new LinkedHashMap<>(64, 0.75f, true) {
     @Override
@@ -85,21 +88,24 @@ public final class Crawler implements AutoCloseable {
       callbackThread = t;
       return t;
     });
-    node.addQueryListener((q, from) -> {
-      if (closed) {
-        return;
+    node.addQueryListener(queryListener);
+  }
+
+  /** On the node's event loop: read-only queriers are recorded, others join the sweep. */
+  private void onQuery(Query q, InetSocketAddress from) {
+    if (closed) {
+      return;
+    }
+    if (q.readOnly()) {
+      if (readOnlySeen.put(q.sender(), Boolean.TRUE) == null) {
+        recorder.readOnly(q.sender(), from, settings.clock().millis());
       }
-      if (q.readOnly()) {
-        if (readOnlySeen.put(q.sender(), Boolean.TRUE) == null) {
-          recorder.readOnly(q.sender(), from, settings.clock().millis());
-        }
-      } else {
-        KeyspaceCrawler c = current;
-        if (c != null) {
-          c.heardFrom(new Contact(q.sender(), from));
-        }
+    } else {
+      KeyspaceCrawler c = current;
+      if (c != null) {
+        c.heardFrom(new Contact(q.sender(), from));
       }
-    });
+    }
   }
 
   /**
@@ -227,6 +233,7 @@ public final class Crawler implements AutoCloseable {
       return;
     }
     closed = true;
+    node.removeQueryListener(queryListener);
     stop();
     CompletableFuture<CrawlSummary> sweep = currentSweep;
     if (sweep != null && !sweep.isDone() && Thread.currentThread() != callbackThread) {
@@ -250,6 +257,7 @@ public final class Crawler implements AutoCloseable {
   /** Stops sending and drops everything not yet committed, as SIGKILL would. For tests. */
   void crashForTest() {
     closed = true;
+    node.removeQueryListener(queryListener);
     recorder.abandon();
     stop();
     callbacks.shutdownNow();

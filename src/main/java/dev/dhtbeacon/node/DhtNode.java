@@ -171,6 +171,17 @@ public final class DhtNode implements AutoCloseable {
   }
 
   /**
+   * Unregisters a listener given to {@link #addQueryListener} (the same object; one
+   * registration if it was added twice). Safe from any thread; a query being dispatched on the
+   * event loop at that moment may still reach it once, since dispatch walks a snapshot.
+   *
+   * @return whether the listener was registered
+   */
+  public boolean removeQueryListener(BiConsumer<Query, InetSocketAddress> listener) {
+    return queryListeners.remove(listener);
+  }
+
+  /**
    * Registers a listener told of every lookup this node runs, its own maintenance included (on
    * the event loop; must not block). Register before {@link #start()} to see bootstrap too.
    */

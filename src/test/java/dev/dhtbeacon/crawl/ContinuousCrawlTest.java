@@ -3,11 +3,11 @@ package dev.dhtbeacon.crawl;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.dhtbeacon.crawl.CrawlTestSupport.ReceiveLog;
 import dev.dhtbeacon.crawl.CrawlTestSupport.SendLog;
 import dev.dhtbeacon.crawl.CrawlTestSupport.Sent;
 import dev.dhtbeacon.node.BootFile;
 import dev.dhtbeacon.node.DhtNode;
+import dev.dhtbeacon.node.ReceiveLog;
 import dev.dhtbeacon.node.Testnet;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;

@@ -3,12 +3,12 @@ package dev.dhtbeacon.crawl;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.dhtbeacon.crawl.CrawlTestSupport.ReceiveLog;
-import dev.dhtbeacon.crawl.CrawlTestSupport.Received;
 import dev.dhtbeacon.krpc.EventLoops;
 import dev.dhtbeacon.krpc.NetworkMode;
 import dev.dhtbeacon.lookup.LookupMethod;
 import dev.dhtbeacon.node.DhtNode;
+import dev.dhtbeacon.node.ReceiveLog;
+import dev.dhtbeacon.node.ReceiveLog.Received;
 import dev.dhtbeacon.node.Testnet;
 import dev.dhtbeacon.routing.Contact;
 import io.netty.channel.EventLoopGroup;

@@ -3,65 +3,21 @@ package dev.dhtbeacon.crawl;
 import dev.dhtbeacon.krpc.NetworkMode;
 import dev.dhtbeacon.krpc.QueryArgs;
 import dev.dhtbeacon.node.DhtNode;
+import dev.dhtbeacon.node.ReceiveLog;
 import dev.dhtbeacon.node.Testnet;
 import dev.dhtbeacon.routing.Contact;
-import dev.dhtbeacon.routing.NodeId;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
-/** Crawler nodes and receiving-side query logs for crawl tests on loopback testnets. */
+/**
+ * Crawler nodes and the crawler-side send log for crawl tests on loopback testnets (the
+ * receiving side's log is {@link ReceiveLog}).
+ */
 final class CrawlTestSupport {
   private CrawlTestSupport() {
-  }
-
-  /** A query seen by a testnet node from a watched sender. */
-  record Received(InetSocketAddress at, NodeId from, String method, long nanoTime) {
-  }
-
-  /**
-   * Logs, at the receiving testnet nodes, every query sent by a watched node id: the external
-   * truth about what a crawler sent. Silent (dead) nodes drop queries before any listener, so
-   * they appear only in the crawler's own send log.
-   */
-  static final class ReceiveLog {
-    private final Set<NodeId> watched = ConcurrentHashMap.newKeySet();
-    private final ConcurrentLinkedQueue<Received> log = new ConcurrentLinkedQueue<>();
-
-    void attach(List<DhtNode> nodes) {
-      for (DhtNode n : nodes) {
-        InetSocketAddress at = n.address();
-        n.addQueryListener((q, from) -> {
-          if (watched.contains(q.sender())) {
-            log.add(new Received(at, q.sender(), q.method(), System.nanoTime()));
-          }
-        });
-      }
-    }
-
-    void watch(NodeId id) {
-      watched.add(id);
-    }
-
-    /** Per receiving address, how many queries of {@code method} the given senders sent. */
-    Map<InetSocketAddress, Integer> counts(String method, Set<NodeId> from) {
-      Map<InetSocketAddress, Integer> out = new HashMap<>();
-      for (Received r : log) {
-        if (r.method().equals(method) && from.contains(r.from())) {
-          out.merge(r.at(), 1, Integer::sum);
-        }
-      }
-      return out;
-    }
-
-    List<Received> all() {
-      return new ArrayList<>(log);
-    }
   }
 
   /** A query the crawler handed to its socket. */

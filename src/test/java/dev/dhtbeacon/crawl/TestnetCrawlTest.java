@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.dhtbeacon.crawl.CrawlTestSupport.ReceiveLog;
-import dev.dhtbeacon.crawl.CrawlTestSupport.Received;
 import dev.dhtbeacon.crawl.CrawlTestSupport.SendLog;
 import dev.dhtbeacon.crawl.CrawlTestSupport.Sent;
 import dev.dhtbeacon.krpc.QueryArgs;
@@ -13,6 +11,8 @@ import dev.dhtbeacon.krpc.Reply;
 import dev.dhtbeacon.krpc.Response;
 import dev.dhtbeacon.krpc.Want;
 import dev.dhtbeacon.node.DhtNode;
+import dev.dhtbeacon.node.ReceiveLog;
+import dev.dhtbeacon.node.ReceiveLog.Received;
 import dev.dhtbeacon.node.Testnet;
 import dev.dhtbeacon.routing.Contact;
 import dev.dhtbeacon.routing.NodeId;
@@ -64,6 +64,7 @@ class TestnetCrawlTest {
 
   @AfterAll
   static void stopTestnet() {
+    LOG.close();
     if (net != null) {
       net.close();
     }

@@ -20,19 +20,16 @@ import dev.dhtbeacon.bencode.Hex;
 import dev.dhtbeacon.crypto.Bep44Vectors;
 import dev.dhtbeacon.crypto.Ed25519;
 import dev.dhtbeacon.node.DhtNode;
+import dev.dhtbeacon.node.RawQuerier;
 import dev.dhtbeacon.routing.NodeId;
 import dev.dhtbeacon.storage.Bep44;
 import dev.dhtbeacon.storage.ItemStore;
 import dev.dhtbeacon.storage.PutOutcome;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
@@ -296,28 +293,19 @@ class Bep44OracleTest {
   void aGetResponseFromARealNodeIsAValidMldhtItem() throws Exception {
     DhtNode node = DhtNode.builder().network(NetworkMode.LOOPBACK)
         .bind(new InetSocketAddress(loopback(41, 1), 0)).build();
-    try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(loopback(41, 2), 0))) {
+    try (RawQuerier querier = new RawQuerier(loopback(41, 2), NodeId.random())) {
       node.start().get(10, TimeUnit.SECONDS);
-      InetSocketAddress to = node.address();
-      assertTrue(to.getAddress().isLoopbackAddress());
       Signer s = new Signer();
       byte[] salt = ascii("oracle");
       BValue v = addressRecord();
       long seq = System.currentTimeMillis() * 1_000;
       NodeId target = Bep44.mutableTarget(s.pk, salt);
-      NodeId me = NodeId.random();
 
-      Response first = (Response) codec.decode(exchange(socket, to, codec.encode(new Query(
-          TransactionId.of(new byte[] {'o', 1}), me, false, null,
-          new QueryArgs.Get(target, null, Want.UNSPECIFIED)))));
-      QueryArgs.Put put = s.put(first.token(), seq, v, salt, null);
-      KrpcMessage stored = codec.decode(exchange(socket, to, codec.encode(new Query(
-          TransactionId.of(new byte[] {'o', 2}), me, false, null, put))));
+      QueryArgs.Put put = s.put(querier.token(node, target), seq, v, salt, null);
+      Reply stored = querier.ask(node, put).reply();
       assertInstanceOf(Response.class, stored, () -> "put refused: " + stored);
 
-      byte[] wire = exchange(socket, to, codec.encode(new Query(
-          TransactionId.of(new byte[] {'o', 3}), me, false, null,
-          new QueryArgs.Get(target, null, Want.UNSPECIFIED))));
+      byte[] wire = querier.ask(node, new QueryArgs.Get(target, null, Want.UNSPECIFIED)).bytes();
       GetResponse g = assertInstanceOf(GetResponse.class, parse(wire, Method.GET));
       assertArrayEquals(node.id().bytes(), g.getID().getHash());
       checkGetResponse(g, s, v, seq, put.sig());
@@ -337,30 +325,6 @@ class Bep44OracleTest {
     assertArrayEquals(sig.bytes(), g.getSignature());
     assertEquals(seq, g.getSequenceNumber());
     assertTrue(g.getToken() != null && g.getToken().length > 0);
-  }
-
-  /** Sends one query from {@code socket} and returns the reply with the same tid (3 s max). */
-  private static byte[] exchange(DatagramSocket socket, InetSocketAddress to, byte[] query)
-      throws Exception {
-    byte[] tid = new BDecoder().decodeDictionary(query).bytes("t");
-    socket.send(new DatagramPacket(query, query.length, to));
-    DatagramPacket p = new DatagramPacket(new byte[65_536], 65_536);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
-    while (System.nanoTime() < deadline) {
-      socket.setSoTimeout(250);
-      try {
-        socket.receive(p);
-      } catch (SocketTimeoutException e) {
-        continue;
-      }
-      byte[] bytes = Arrays.copyOf(p.getData(), p.getLength());
-      BDictionary d = new BDecoder().decodeDictionary(bytes);
-      if (!"q".equals(d.text("y")) && Arrays.equals(tid, d.bytes("t"))
-          && to.equals(p.getSocketAddress())) {
-        return bytes;
-      }
-    }
-    throw new AssertionError("no reply from " + to);
   }
 
   private static InetAddress loopback(int c, int d) throws Exception {

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.dhtbeacon.bencode.BDecoder;
 import dev.dhtbeacon.bencode.BDictionary;
 import dev.dhtbeacon.bencode.BEncoder;
 import dev.dhtbeacon.bencode.BList;
@@ -16,22 +15,15 @@ import dev.dhtbeacon.bencode.BString;
 import dev.dhtbeacon.bencode.BValue;
 import dev.dhtbeacon.crypto.Ed25519;
 import dev.dhtbeacon.krpc.ErrorReply;
-import dev.dhtbeacon.krpc.KrpcCodec;
-import dev.dhtbeacon.krpc.KrpcMessage;
 import dev.dhtbeacon.krpc.NetworkMode;
-import dev.dhtbeacon.krpc.Query;
 import dev.dhtbeacon.krpc.QueryArgs;
 import dev.dhtbeacon.krpc.Reply;
 import dev.dhtbeacon.krpc.Response;
-import dev.dhtbeacon.krpc.TransactionId;
 import dev.dhtbeacon.krpc.Want;
+import dev.dhtbeacon.node.RawQuerier.Exchange;
 import dev.dhtbeacon.routing.NodeId;
 import dev.dhtbeacon.storage.Bep44;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -54,13 +46,12 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class ItemStorageOverUdpTest {
-  private static final KrpcCodec CODEC = new KrpcCodec();
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final AtomicInteger NEXT_QUERIER = new AtomicInteger(10);
   private static DhtNode node;
 
-  private final List<Querier> queriers = new ArrayList<>();
-  private Querier querier;
+  private final List<RawQuerier> queriers = new ArrayList<>();
+  private RawQuerier querier;
 
   @BeforeAll
   static void startNode() throws Exception {
@@ -86,7 +77,7 @@ class ItemStorageOverUdpTest {
 
   @AfterEach
   void closeQueriers() {
-    queriers.forEach(Querier::close);
+    queriers.forEach(RawQuerier::close);
   }
 
   // ---- success paths
@@ -263,7 +254,7 @@ class ItemStorageOverUdpTest {
     querier.token(node, target); // a token exists for us; we just do not send it
     QueryArgs.Put p = s.put(null, 1, BString.of("v"), null, null);
     byte[] tid = {'m', 't'};
-    BDictionary args = BDictionary.builder().put("id", querier.id.bytes()).put("v", p.v())
+    BDictionary args = BDictionary.builder().put("id", querier.id().bytes()).put("v", p.v())
         .put("k", p.k()).put("sig", p.sig()).put("seq", p.seq()).build();
     byte[] query = BEncoder.encode(BDictionary.builder().put("t", tid).put("y", "q")
         .put("q", "put").put("a", args).build());
@@ -311,17 +302,12 @@ class ItemStorageOverUdpTest {
     assertEquals(2, list.items().size());
   }
 
-  private Querier newQuerier() throws Exception {
+  private RawQuerier newQuerier() throws Exception {
     int n = NEXT_QUERIER.getAndIncrement();
     assertTrue(n < 255, "out of querier addresses");
-    Querier q = new Querier(Testnet.loopback(127, 0, 40, n), NodeId.random());
+    RawQuerier q = new RawQuerier(Testnet.loopback(127, 0, 40, n), NodeId.random());
     queriers.add(q);
     return q;
-  }
-
-  /** Builds a put once the token is known. */
-  interface PutFactory {
-    QueryArgs.Put make(BString token);
   }
 
   /** A fresh Ed25519 key (random seed) signing BEP 44 puts. */
@@ -333,85 +319,6 @@ class ItemStorageOverUdpTest {
       byte[] sig = Ed25519.sign(seed, pk, Bep44.signedBuffer(salt, seq, BEncoder.encode(v)));
       return new QueryArgs.Put(token, v, BString.of(pk), BString.of(sig), seq, cas,
           salt == null ? null : BString.of(salt));
-    }
-  }
-
-  record Exchange(byte[] bytes) {
-    BDictionary raw() throws Exception {
-      return new BDecoder().decodeDictionary(bytes);
-    }
-
-    Reply reply() throws Exception {
-      KrpcMessage m = CODEC.decode(bytes);
-      return assertInstanceOf(Reply.class, m);
-    }
-
-    Response response() throws Exception {
-      Reply r = reply();
-      return assertInstanceOf(Response.class, r, () -> "got " + r);
-    }
-  }
-
-  /** A raw UDP socket that asks one query at a time and waits (bounded) for its reply. */
-  static final class Querier implements AutoCloseable {
-    private final DatagramSocket socket;
-    private final NodeId id;
-    private int nextTid = 1;
-
-    Querier(InetAddress ip, NodeId id) throws Exception {
-      assertTrue(ip.isLoopbackAddress());
-      this.socket = new DatagramSocket(new InetSocketAddress(ip, 0));
-      this.id = id;
-    }
-
-    /** A get for {@code target}, returning the write token. */
-    BString token(DhtNode to, NodeId target) throws Exception {
-      BString token = ask(to, new QueryArgs.Get(target, null, Want.UNSPECIFIED)).response()
-          .token();
-      assertNotNull(token, "get answered without a token");
-      return token;
-    }
-
-    /** Gets a token for {@code target}, then sends the put made with it. */
-    Exchange put(DhtNode to, NodeId target, PutFactory put) throws Exception {
-      return ask(to, put.make(token(to, target)));
-    }
-
-    Exchange ask(DhtNode to, QueryArgs args) throws Exception {
-      byte[] tid = {'s', (byte) nextTid++};
-      return askRaw(to, CODEC.encode(new Query(TransactionId.of(tid), id, false, "TS01", args)),
-          tid);
-    }
-
-    /** Sends {@code query} and returns the reply carrying {@code tid}, skipping all else. */
-    Exchange askRaw(DhtNode to, byte[] query, byte[] tid) throws Exception {
-      InetSocketAddress dest = to.address();
-      assertTrue(dest.getAddress().isLoopbackAddress());
-      assertTrue(query.length <= 1_500, query.length + " bytes");
-      socket.send(new DatagramPacket(query, query.length, dest));
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
-      DatagramPacket p = new DatagramPacket(new byte[65_536], 65_536);
-      while (System.nanoTime() < deadline) {
-        socket.setSoTimeout(250);
-        try {
-          socket.receive(p);
-        } catch (SocketTimeoutException e) {
-          continue;
-        }
-        byte[] bytes = Arrays.copyOf(p.getData(), p.getLength());
-        BDictionary d = new BDecoder().decodeDictionary(bytes);
-        // The node may ping us (we are in its table now); only our reply counts.
-        if (!"q".equals(d.text("y")) && Arrays.equals(tid, d.bytes("t"))
-            && dest.equals(p.getSocketAddress())) {
-          return new Exchange(bytes);
-        }
-      }
-      throw new AssertionError("no reply from " + dest);
-    }
-
-    @Override
-    public void close() {
-      socket.close();
     }
   }
 }

@@ -13,30 +13,25 @@ import dev.dhtbeacon.bencode.BDictionary;
 import dev.dhtbeacon.bencode.BEncoder;
 import dev.dhtbeacon.bencode.BString;
 import dev.dhtbeacon.krpc.ErrorReply;
-import dev.dhtbeacon.krpc.KrpcCodec;
-import dev.dhtbeacon.krpc.KrpcMessage;
 import dev.dhtbeacon.krpc.KrpcTransport;
 import dev.dhtbeacon.krpc.Query;
 import dev.dhtbeacon.krpc.QueryArgs;
 import dev.dhtbeacon.krpc.Reply;
 import dev.dhtbeacon.krpc.Response;
-import dev.dhtbeacon.krpc.TransactionId;
 import dev.dhtbeacon.krpc.Want;
+import dev.dhtbeacon.node.RawQuerier.Exchange;
 import dev.dhtbeacon.routing.Contact;
 import dev.dhtbeacon.routing.NodeId;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,14 +45,13 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 50, unit = TimeUnit.SECONDS)
 class QueryResponderTest {
-  private static final KrpcCodec CODEC = new KrpcCodec();
   private static final int INFOHASHES_PER_NODE = 5;
   private static final AtomicInteger NEXT_QUERIER = new AtomicInteger(100);
   private static Testnet net;
 
-  private final List<Querier> queriers = new ArrayList<>();
+  private final List<RawQuerier> queriers = new ArrayList<>();
   private DhtNode node;
-  private Querier querier;
+  private RawQuerier querier;
 
   @BeforeAll
   static void startTestnet() {
@@ -81,7 +75,7 @@ class QueryResponderTest {
 
   @AfterEach
   void closeQueriers() {
-    queriers.forEach(Querier::close);
+    queriers.forEach(RawQuerier::close);
   }
 
   @Test
@@ -189,7 +183,7 @@ class QueryResponderTest {
     assertEquals(ErrorReply.PROTOCOL, made.code());
 
     // A real token, but issued to another IP.
-    Querier other = newQuerier();
+    RawQuerier other = newQuerier();
     BString othersToken = other.ask(node, new QueryArgs.GetPeers(infoHash, Want.UNSPECIFIED))
         .response().token();
     ErrorReply stolen = assertInstanceOf(ErrorReply.class, querier.ask(node,
@@ -230,7 +224,7 @@ class QueryResponderTest {
     byte[] tid = {'u', 1};
     Exchange x = querier.askRaw(node, BEncoder.encode(BDictionary.builder().put("t", tid)
         .put("y", "q").put("q", "vote")
-        .put("a", BDictionary.builder().put("id", querier.id.bytes())
+        .put("a", BDictionary.builder().put("id", querier.id().bytes())
             .put("info_hash", target.bytes()).build()).build()), tid);
     assertEquals(8, x.response().nodes().size());
   }
@@ -277,8 +271,8 @@ class QueryResponderTest {
     // Ids right next to the node's own fall in its deepest bucket, which always has room (it
     // splits), so a querier that may be added certainly is.
     NodeId own = node.id();
-    Querier readOnly = newQuerier(own.withBit(159, !own.bit(159)));
-    Querier normal = newQuerier(own.withBit(158, !own.bit(158)));
+    RawQuerier readOnly = newQuerier(own.withBit(159, !own.bit(159)));
+    RawQuerier normal = newQuerier(own.withBit(158, !own.bit(158)));
 
     Exchange ro = readOnly.ask(node, new QueryArgs.Ping(), true);
     assertEquals(node.id(), ro.response().sender());
@@ -289,102 +283,47 @@ class QueryResponderTest {
 
     List<NodeId> known = node.closestKnown(own, 8).get(5, TimeUnit.SECONDS).stream()
         .map(Contact::id).toList();
-    assertTrue(known.contains(normal.id), "a normal querier should be added: " + known);
-    assertFalse(known.contains(readOnly.id), "a read-only querier was added: " + known);
+    assertTrue(known.contains(normal.id()), "a normal querier should be added: " + known);
+    assertFalse(known.contains(readOnly.id()), "a read-only querier was added: " + known);
 
     // Also after a find_node (libtorrent adds read-only nodes that announce; we add none).
     readOnly.ask(node, new QueryArgs.FindNode(own, Want.UNSPECIFIED), true);
     List<NodeId> after = node.closestKnown(own, 16).get(5, TimeUnit.SECONDS).stream()
         .map(Contact::id).toList();
-    assertFalse(after.contains(readOnly.id));
+    assertFalse(after.contains(readOnly.id()));
   }
 
-  // ---- the raw querier
+  @Test
+  void aRemovedQueryListenerHearsNoMoreQueries() throws Exception {
+    // Listeners run on the loop before the answer is sent, so a reply means it has been told.
+    List<String> heard = new CopyOnWriteArrayList<>();
+    BiConsumer<Query, InetSocketAddress> listener = (q, from) -> {
+      if (q.sender().equals(querier.id())) {
+        heard.add(q.method());
+      }
+    };
+    node.addQueryListener(listener);
+    try {
+      querier.ask(node, new QueryArgs.Ping());
+      assertEquals(List.of("ping"), heard);
+    } finally {
+      assertTrue(node.removeQueryListener(listener));
+    }
+    assertFalse(node.removeQueryListener(listener), "removed twice");
+    querier.ask(node, new QueryArgs.FindNode(node.id(), Want.UNSPECIFIED));
+    assertEquals(List.of("ping"), heard);
+  }
 
-  private Querier newQuerier() throws Exception {
+  // ---- raw queriers
+
+  private RawQuerier newQuerier() throws Exception {
     return newQuerier(NodeId.random());
   }
 
-  private Querier newQuerier(NodeId id) throws Exception {
+  private RawQuerier newQuerier(NodeId id) throws Exception {
     int n = NEXT_QUERIER.getAndIncrement();
-    Querier q = new Querier(Testnet.loopback(127, 0, 23, n), id);
+    RawQuerier q = new RawQuerier(Testnet.loopback(127, 0, 23, n), id);
     queriers.add(q);
     return q;
-  }
-
-  record Exchange(byte[] sentBytes, byte[] bytes) {
-    int size() {
-      return bytes.length;
-    }
-
-    BDictionary raw() throws Exception {
-      return new BDecoder().decodeDictionary(bytes);
-    }
-
-    Reply reply() throws Exception {
-      KrpcMessage m = CODEC.decode(bytes);
-      return assertInstanceOf(Reply.class, m);
-    }
-
-    Response response() throws Exception {
-      Reply r = reply();
-      return assertInstanceOf(Response.class, r, () -> "got " + r);
-    }
-  }
-
-  /** A raw UDP socket that asks one query at a time and waits for the reply to it. */
-  static final class Querier implements AutoCloseable {
-    private final DatagramSocket socket;
-    private final NodeId id;
-    private int nextTid = 1;
-
-    Querier(InetAddress ip, NodeId id) throws Exception {
-      this.socket = new DatagramSocket(new InetSocketAddress(ip, 0));
-      this.id = id;
-    }
-
-    InetSocketAddress address() {
-      return (InetSocketAddress) socket.getLocalSocketAddress();
-    }
-
-    Exchange ask(DhtNode to, QueryArgs args) throws Exception {
-      return ask(to, args, false);
-    }
-
-    Exchange ask(DhtNode to, QueryArgs args, boolean readOnly) throws Exception {
-      byte[] tid = {'q', (byte) nextTid++};
-      return askRaw(to, CODEC.encode(new Query(TransactionId.of(tid), id, readOnly, "TQ01",
-          args)), tid);
-    }
-
-    /** Sends {@code query} and returns the reply carrying {@code tid}, skipping all else. */
-    Exchange askRaw(DhtNode to, byte[] query, byte[] tid) throws Exception {
-      InetSocketAddress dest = to.address();
-      assertTrue(dest.getAddress().isLoopbackAddress());
-      socket.send(new DatagramPacket(query, query.length, dest));
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
-      DatagramPacket p = new DatagramPacket(new byte[65_536], 65_536);
-      while (System.nanoTime() < deadline) {
-        socket.setSoTimeout(500);
-        try {
-          socket.receive(p);
-        } catch (SocketTimeoutException e) {
-          continue;
-        }
-        byte[] bytes = Arrays.copyOf(p.getData(), p.getLength());
-        BDictionary d = new BDecoder().decodeDictionary(bytes);
-        // The node may ping us (we are in its table now); only our reply counts.
-        if (!"q".equals(d.text("y")) && Arrays.equals(tid, d.bytes("t"))
-            && dest.equals(p.getSocketAddress())) {
-          return new Exchange(query, bytes);
-        }
-      }
-      throw new AssertionError("no reply from " + dest);
-    }
-
-    @Override
-    public void close() {
-      socket.close();
-    }
   }
 }
