@@ -102,6 +102,7 @@ final class KeyspaceCrawler implements SweepHooks {
   private Start load(dev.dhtbeacon.store.CrawlDatabase db) {
     CrawlState state = db.state();
     if (state.inProgress()) {
+      state = recounted(db, state);
       return new Start(state, db.nodesFrom(state.horizonHex(), settings.maxTableEntries()),
           null, List.of());
     }
@@ -109,6 +110,34 @@ final class KeyspaceCrawler implements SweepHooks {
     state = new CrawlState(state.sweep() + 1, true, zero, zero, clock.millis(), 0, 0, 0, 0, 0);
     db.saveState(state);
     return new Start(state, List.of(), null, List.of());
+  }
+
+  /**
+   * The state of an interrupted sweep with its counts taken from the node records. The saved
+   * counts lag the claims (state is saved once a second, claims before every query), so after
+   * a crash they would undercount what the sweep did: every node claimed in this sweep was
+   * sent its query, and those that answered since the sweep began did answer.
+   */
+  private static CrawlState recounted(dev.dhtbeacon.store.CrawlDatabase db, CrawlState state) {
+    long[] claimed = {0};
+    long[] answered = {0};
+    long[] seen = {0};
+    db.forEachNode(n -> {
+      if (n.sweep() == state.sweep()) {
+        claimed[0]++;
+        if (n.lastAnsweredMillis() >= state.startedMillis()) {
+          answered[0]++;
+        }
+      }
+      if (n.firstSeenMillis() >= state.startedMillis()) {
+        seen[0]++;
+      }
+    });
+    long sent = Math.max(state.queriesSent(), claimed[0]);
+    long ok = Math.max(state.answered(), answered[0]);
+    return new CrawlState(state.sweep(), true, state.cursorHex(), state.horizonHex(),
+        state.startedMillis(), sent, ok, state.failed(), state.mismatches(),
+        Math.max(state.nodesFound(), Math.max(claimed[0], seen[0])));
   }
 
   private <T> CompletableFuture<T> onLoop(java.util.function.Supplier<CompletableFuture<T>> task) {

@@ -121,6 +121,16 @@ class CrawlKillResumeTest {
       assertEquals(Set.of(), askedTwice, askedTwice.size()
           + " nodes asked by the killed crawl were asked again after the restart");
       assertEquals(1, maxPerProcess, "a process asked one node twice");
+      // The summary counts both runs: each query of the killed run was claimed (committed)
+      // before it was sent, so the resumed count cannot fall short of what the nodes received.
+      long sent = ((Number) summary.get("queries_sent")).longValue();
+      long answered = ((Number) summary.get("nodes_answered")).longValue();
+      long found = ((Number) summary.get("nodes_found")).longValue();
+      assertTrue(sent >= byFirst.size() + bySecond.size(), "queries_sent " + sent + " < "
+          + byFirst.size() + " + " + bySecond.size() + " received at the nodes");
+      assertTrue(answered <= sent && answered <= found, json);
+      assertTrue(answered >= bySecond.size(), "nodes_answered " + answered
+          + " below the resumed run's own " + bySecond.size() + ": " + json);
       // Coverage pays for the kill (see the class comment): observed 94.0–99.7% (median 97.6%)
       // over 9 runs; the same 90% floor as the in-process crash test, which only catches a
       // resume that loses the sweep. The exact guarantees are the resume and "never twice".
