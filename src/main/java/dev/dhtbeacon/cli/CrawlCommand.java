@@ -8,13 +8,16 @@ import dev.dhtbeacon.krpc.NetworkMode;
 import dev.dhtbeacon.node.BootFile;
 import dev.dhtbeacon.node.DhtNode;
 import dev.dhtbeacon.node.DhtNodeBuilder;
+import dev.dhtbeacon.report.CrawlReport;
 import dev.dhtbeacon.routing.Contact;
 import dev.dhtbeacon.routing.Endpoints;
 import dev.dhtbeacon.service.Json;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -52,6 +55,11 @@ final class CrawlCommand implements Callable<Integer> {
       + "last 15 minutes, one per IP, lowest RTT first) here in .boot format.")
   Path bootOut;
 
+  @Option(names = "--report", description = "When the crawl ends, write a self-contained HTML "
+      + "report of the crawl database here (charts of the keyspace, client versions, RTTs, "
+      + "BEP 42 / BEP 51 support and the size estimate over time).")
+  Path report;
+
   @Option(names = "--boot", description = "A .boot file to start from.")
   Path boot;
 
@@ -66,6 +74,10 @@ final class CrawlCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (!(rate > 0)) {
       throw new IllegalArgumentException("--rate must be positive, got " + rate);
+    }
+    if (report != null && !Files.isDirectory(report.toAbsolutePath().getParent())) {
+      throw new IllegalArgumentException("--report: no such directory: "
+          + report.toAbsolutePath().getParent());
     }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
@@ -99,6 +111,11 @@ final class CrawlCommand implements Callable<Integer> {
           BootFile.save(bootOut, healthiest, "crawl of " + summary.nodesAnswered()
               + " answering nodes");
           err.println("wrote " + healthiest.size() + " nodes to " + bootOut);
+        }
+        if (report != null) {
+          crawler.readDatabase(db -> CrawlReport.collect(db, summary, Instant.now())).get()
+              .write(report);
+          err.println("wrote the crawl report to " + report);
         }
         if (json) {
           out.println(Json.write(summary.toMap()));

@@ -6,6 +6,7 @@ import dev.dhtbeacon.routing.NodeId;
 import dev.dhtbeacon.store.CrawlDatabase;
 import dev.dhtbeacon.store.CrawlNode;
 import dev.dhtbeacon.store.CrawlState;
+import dev.dhtbeacon.store.EstimateSample;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -131,6 +132,10 @@ final class CrawlRecorder implements AutoCloseable {
         }
       }
     });
+  }
+
+  void estimate(EstimateSample sample) {
+    write(() -> db.addEstimate(sample));
   }
 
   void saveState(CrawlState state) {

@@ -26,6 +26,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +59,7 @@ public final class Crawler implements AutoCloseable {
   private final CrawlSettings settings;
   private final CrawlListener listener;
   private final CrawlRecorder recorder;
+  private final EstimateHistory history;
   private final CrawlRateLimiter limiter;
   private final ScheduledExecutorService callbacks;
   private final BiConsumer<Query, InetSocketAddress> queryListener = this::onQuery;
@@ -80,6 +82,7 @@ public final class Crawler implements AutoCloseable {
     this.settings = settings;
     this.listener = listener;
     this.recorder = new CrawlRecorder(db);
+    this.history = new EstimateHistory(recorder::estimate, settings.clock());
     this.limiter = new CrawlRateLimiter(settings.rate(), settings.burst(), settings.perIpRate(),
         settings.perIpBurst(), settings.nanoTime());
     this.callbacks = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -158,7 +161,9 @@ public final class Crawler implements AutoCloseable {
         .whenCompleteAsync((s, e) -> {
           ticker.cancel(false);
           if (s != null) {
-            listener.onProgress(progress(crawler, startNanos, 0));
+            CrawlProgress last = progress(crawler, startNanos, 0);
+            history.sweepEnded(s, last);
+            listener.onProgress(last);
           }
         }, callbacks);
     currentSweep = result;
@@ -216,6 +221,20 @@ public final class Crawler implements AutoCloseable {
     long now = settings.clock().millis();
     return recorder.read(db -> db.healthiest(max, now, BootFile.FRESHNESS.toMillis())).join()
         .stream().map(Crawler::contact).filter(c -> c != null).toList();
+  }
+
+  /**
+   * Runs {@code read} on the crawl database, on the crawler's writer thread once every write
+   * handed over before it is applied (so after {@link #sweep()} completes it sees the whole
+   * sweep, its estimate sample included). The database must not escape {@code read}; its
+   * writes, if any, are committed with the crawl's. For reports of in-memory crawls, which
+   * vanish at {@link #close()}.
+   *
+   * @return completes with {@code read}'s result, or exceptionally if it threw or the crawler
+   *     is closed
+   */
+  public <T> CompletableFuture<T> readDatabase(Function<CrawlDatabase, T> read) {
+    return recorder.read(read);
   }
 
   /** Asks the current sweep to end now (its summary still comes). */
@@ -324,8 +343,10 @@ public final class Crawler implements AutoCloseable {
       double qps = (s.sent() - lastSent[0]) / Math.max(1e-9, (now - lastAt[0]) / 1e9);
       lastSent[0] = s.sent();
       lastAt[0] = now;
+      CrawlProgress p = progress(crawler, startNanos, qps);
+      history.progress(p);
       try {
-        listener.onProgress(progress(crawler, startNanos, qps));
+        listener.onProgress(p);
       } catch (RuntimeException e) {
         LOG.warn("crawl progress listener failed: {}", e.toString());
       }

@@ -8,7 +8,6 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
@@ -17,8 +16,6 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -129,30 +126,8 @@ public final class BootFile {
    */
   public static void save(Path path, List<Contact> contacts, String headerComment)
       throws IOException {
-    byte[] bytes = render(contacts, headerComment).getBytes(StandardCharsets.UTF_8);
-    Path dir = path.toAbsolutePath().getParent();
-    // Same directory as the target so the final move is a rename within one file system.
-    Path tmp = Files.createTempFile(dir, ".boot", ".tmp");
-    try {
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE,
-          StandardOpenOption.TRUNCATE_EXISTING)) {
-        ByteBuffer buf = ByteBuffer.wrap(bytes);
-        while (buf.hasRemaining()) {
-          ch.write(buf);
-        }
-        // Without this a crash soon after the rename can leave an empty file under the new name.
-        ch.force(true);
-      }
-      Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException | RuntimeException e) {
-      try {
-        Files.deleteIfExists(tmp);
-      } catch (IOException suppressed) {
-        e.addSuppressed(suppressed);
-      }
-      throw e;
-    }
-    syncDirectory(dir);
+    AtomicFile.replace(path, render(contacts, headerComment).getBytes(StandardCharsets.UTF_8),
+        ".boot");
   }
 
   /**
@@ -202,16 +177,6 @@ public final class BootFile {
       out.append(format(c)).append('\n');
     }
     return out.toString();
-  }
-
-  private static void syncDirectory(Path dir) {
-    // Makes the rename itself durable. Not every platform lets a directory be opened this way,
-    // and the data is already safe in the file, so failure here is not worth failing the save.
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
-    } catch (IOException | UnsupportedOperationException e) {
-      LOG.debug("could not fsync directory {}: {}", dir, e.toString());
-    }
   }
 
   private static LoadResult unreadable(Path path, String reason, Logger log) {

@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The crawl database: one MapDB file holding node records (ordered by id, so a sweep can
- * reload the part of the keyspace ahead of its cursor), infohash records and the sweep state.
- * Values are bencoded dictionaries.
+ * reload the part of the keyspace ahead of its cursor), infohash records, the sweep state and
+ * the size-estimate history (the last {@value #HISTORY_LIMIT} samples, in time order, across
+ * every crawl that used the file). Values are bencoded dictionaries.
  *
  * <p>Transactions are on, and nothing is durable before {@link #commit()}: the crawler commits
  * every second or every thousand writes, and before it sends a query it commits the claim that
@@ -39,12 +40,17 @@ import org.slf4j.LoggerFactory;
 public final class CrawlDatabase implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CrawlDatabase.class);
   private static final String STATE_KEY = "state";
+  /** Estimate samples kept; adding one more drops the oldest. */
+  public static final int HISTORY_LIMIT = 10_000;
+  /** Samples one millisecond can hold before more are dropped (keys are times). */
+  private static final int SAME_MILLI_LIMIT = 1_000;
 
   private final DB db;
   private final String name;
   private final BTreeMap<String, byte[]> nodes;
   private final HTreeMap<String, byte[]> infohashes;
   private final HTreeMap<String, byte[]> meta;
+  private final BTreeMap<Long, byte[]> history;
   private final BDecoder decoder = new BDecoder();
 
   private CrawlDatabase(DB db, String name) {
@@ -56,6 +62,8 @@ public final class CrawlDatabase implements AutoCloseable {
         .counterEnable().createOrOpen();
     this.meta = db.hashMap("crawl-meta", Serializer.STRING, Serializer.BYTE_ARRAY)
         .createOrOpen();
+    this.history = db.treeMap("crawl-estimates", Serializer.LONG, Serializer.BYTE_ARRAY)
+        .counterEnable().createOrOpen();
   }
 
   /**
@@ -176,6 +184,39 @@ public final class CrawlDatabase implements AutoCloseable {
 
   public void saveState(CrawlState state) {
     meta.put(STATE_KEY, BEncoder.encode(state.toBencode()));
+  }
+
+  /**
+   * Adds a sample to the estimate history, dropping the oldest beyond {@value #HISTORY_LIMIT}.
+   * Part of the current transaction like every write: durable at the next {@link #commit()}.
+   * Samples with equal times are all kept, in the order added.
+   */
+  public void addEstimate(EstimateSample sample) {
+    byte[] bytes = BEncoder.encode(sample.toBencode());
+    long key = sample.timeMillis();
+    // The key is the time; a taken key moves the sample on by a millisecond, a bounded number
+    // of times, so one burst cannot spin (nor reorder history by more than that).
+    for (int i = 0; history.putIfAbsent(key, bytes) != null; i++, key++) {
+      if (i == SAME_MILLI_LIMIT) {
+        LOG.debug("dropping an estimate sample: {} samples around {}", i, sample.timeMillis());
+        return;
+      }
+    }
+    for (long excess = history.sizeLong() - HISTORY_LIMIT; excess > 0; excess--) {
+      history.pollFirstEntry();
+    }
+  }
+
+  /** The estimate history, oldest first: at most {@value #HISTORY_LIMIT} samples. */
+  public List<EstimateSample> estimates() {
+    List<EstimateSample> out = new ArrayList<>();
+    for (byte[] bytes : history.values()) {
+      BDictionary d = decode(bytes);
+      if (d != null) {
+        parse(() -> EstimateSample.fromBencode(d)).ifPresent(out::add);
+      }
+    }
+    return out;
   }
 
   /**
