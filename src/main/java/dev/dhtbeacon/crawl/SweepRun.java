@@ -225,7 +225,9 @@ final class SweepRun {
 
   private void admitMore() {
     int room = limits.lookahead() - admitting - ready.size();
-    List<SweepTable.Entry> picked = room <= 0 ? List.of()
+    // Refill in quarters of the lookahead, not one entry per send: each pick walks every
+    // segment, and under a low rate cap a pump runs for every single query.
+    List<SweepTable.Entry> picked = room < Math.max(1, limits.lookahead() / 4) ? List.of()
         : segments.pick(room, nanoTime.getAsLong(), clock.millis(), settleNanos(),
             this::usable);
     if (picked.isEmpty()) {
