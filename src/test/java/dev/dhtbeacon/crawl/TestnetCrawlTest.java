@@ -174,8 +174,10 @@ class TestnetCrawlTest {
       assertEquals(truth, estimate, 0.1 * truth, "zone estimate off by more than 10%");
       assertTrue(r.uncorrected() < 0.8 * truth, "one pass alone should miss many nodes");
       assertTrue(r.union() < truth, "both passes united still miss nodes");
+      // The error includes the zones' jackknife (observed 4-6% here, against 2% from the
+      // equal-catchability model alone, which understated the spread between runs).
       assertTrue(r.estimate().standardError() > 0
-          && r.estimate().standardError() < 0.06 * truth, "standard error " + r.estimate());
+          && r.estimate().standardError() < 0.1 * truth, "standard error " + r.estimate());
     } finally {
       crawlerNode.close();
     }
