@@ -179,7 +179,8 @@ public final class Crawler implements AutoCloseable {
    * @param afterSweep told of each sweep's summary (on the crawler's thread)
    * @return completes when the crawler is closed
    */
-  public CompletableFuture<Void> runContinuously(Duration pause, Consumer<CrawlSummary> afterSweep) {
+  public CompletableFuture<Void> runContinuously(Duration pause,
+      Consumer<CrawlSummary> afterSweep) {
     continuous = true;
     CompletableFuture<Void> done = new CompletableFuture<>();
     ScheduledFuture<?> boot = settings.bootOut() == null ? null
@@ -304,7 +305,8 @@ public final class Crawler implements AutoCloseable {
     long left = Math.max(1_000_000_000L, deadlineNanos - settings.nanoTime().getAsLong());
     CompletableFuture<SizeEstimate> zone = Double.isFinite(rough) && rough > 0
         ? ZoneSizeEstimator.estimate(node, rough, limiter, settings,
-            settings.nanoTime().getAsLong() + left, random).thenApply(ZoneSizeEstimator.Result::estimate)
+            settings.nanoTime().getAsLong() + left, random)
+            .thenApply(ZoneSizeEstimator.Result::estimate)
         : CompletableFuture.completedFuture(null);
     CompletableFuture<SizeEstimate> lookup = LookupSizeEstimator.estimate(node, 32)
         .orTimeout(left, TimeUnit.NANOSECONDS);

@@ -58,11 +58,8 @@ final class SweepTargets implements SweepTable.LastPicker {
   static final int MENTION_WINDOW = 4;
   static final int MENTION_MAX = 3;
   static final int MAX_BLOCK_PROBES = 2;
-  static final int MAX_GAP_PROBES = 3;
   static final int REGION_EVERY = 32;
-  private static final int MAX_REMEMBERED_PROBES = 100_000;
-  static final int GAP_SCAN_EVERY = 32;
-  static final double GAP_SCAN_SLACK = 64;
+  static final int MAX_REMEMBERED_PROBES = 100_000;
 
   /** An aligned block of ids: {@code [lo, lo + 2^sizeBits)}, a subtree of the keyspace. */
   record Block(BigInteger lo, int sizeBits) {
@@ -74,8 +71,7 @@ final class SweepTargets implements SweepTable.LastPicker {
   private final SweepTable table;
   private final Arc arc;
   private final Map<Block, Integer> blockProbes = new HashMap<>();
-  private final Map<BigInteger, Integer> gapProbes = new HashMap<>();
-  private final Map<BigInteger, GapScan> gapScans = new HashMap<>();
+  private final SweepGaps gaps;
   private final long[] regionProbedAt = new long[SweepTable.GRID];
   private long calls;
   private long probes;
@@ -85,6 +81,7 @@ final class SweepTargets implements SweepTable.LastPicker {
   SweepTargets(SweepTable table) {
     this.table = table;
     this.arc = table.arc();
+    this.gaps = new SweepGaps(table);
     java.util.Arrays.fill(regionProbedAt, Long.MIN_VALUE / 2);
   }
 
@@ -118,11 +115,11 @@ final class SweepTargets implements SweepTable.LastPicker {
         return probe(b, random);
       }
     }
-    BigInteger[] gap = e.role == SweepTable.Role.LAGGING ? widestGapAround(e, LAG_GAP * s)
-        : front ? null : widestGapBelow(e, GAP * s);
+    BigInteger[] gap = e.role == SweepTable.Role.LAGGING ? gaps.around(e, LAG_GAP * s)
+        : front ? null : gaps.below(e, GAP * s);
     if (gap != null) {
       probes++;
-      return arc.idAt(pointIn(gap));
+      return arc.idAt(gaps.pointIn(gap));
     }
     if (!front) {
       Entry least = leastNamed(e);
@@ -285,139 +282,6 @@ final class SweepTargets implements SweepTable.LastPicker {
     return out;
   }
 
-  /** Widest gap over {@code minWidth} among the {@value #WINDOW} maybe-live nodes below. */
-  private BigInteger[] widestGapBelow(Entry e, double minWidth) {
-    List<BigInteger> edges = new ArrayList<>();
-    for (Entry x : table.byPosition().headMap(e.position, false).descendingMap().values()) {
-      if (x.status.maybeLive()) {
-        edges.add(0, x.position);
-        if (edges.size() >= WINDOW) {
-          break;
-        }
-      }
-    }
-    if (edges.size() < WINDOW && table.horizonFor(e.position).signum() == 0) {
-      // Below the horizon nodes were dropped, not missing: only the arc's start is an edge.
-      edges.add(0, BigInteger.ZERO);
-    }
-    edges.add(e.position);
-    return widest(edges, minWidth);
-  }
-
-  /** Widest gap over {@code minWidth} among {@value #WINDOW} maybe-live nodes either side. */
-  private BigInteger[] widestGapAround(Entry e, double minWidth) {
-    List<BigInteger> edges = new ArrayList<>();
-    for (Entry x : table.byPosition().headMap(e.position, false).descendingMap().values()) {
-      if (x.status.maybeLive()) {
-        edges.add(0, x.position);
-        if (edges.size() >= WINDOW) {
-          break;
-        }
-      }
-    }
-    edges.add(e.position);
-    int above = 0;
-    for (Entry x : table.byPosition().tailMap(e.position, false).values()) {
-      if (x.status.maybeLive()) {
-        edges.add(x.position);
-        if (++above >= WINDOW) {
-          break;
-        }
-      }
-    }
-    return widest(edges, minWidth);
-  }
-
-  private BigInteger[] widest(List<BigInteger> edges, double minWidth) {
-    BigInteger[] best = null;
-    double bestWidth = minWidth;
-    for (int i = 1; i < edges.size(); i++) {
-      double width = edges.get(i).subtract(edges.get(i - 1)).doubleValue();
-      if (width > bestWidth && gapProbes.getOrDefault(edges.get(i - 1), 0) < MAX_GAP_PROBES) {
-        best = new BigInteger[] {edges.get(i - 1), edges.get(i)};
-        bestWidth = width;
-      }
-    }
-    return best;
-  }
-
-  /**
-   * The widest gap over {@code minWidth} between maybe-live nodes in {@code [lo, hi)} still
-   * open to probes. Finding gaps walks the whole range, and this runs for every pick, so the
-   * gaps found are kept for {@value #GAP_SCAN_EVERY} picks in that range (or until {@code hi}
-   * moves {@value #GAP_SCAN_SLACK} spacings): a cached gap that a reply has filled since is
-   * recognised and dropped on use.
-   */
-  private BigInteger[] widestOpenGap(BigInteger lo, BigInteger hi, double minWidth) {
-    GapScan scan = gapScans.get(lo);
-    if (scan == null || ++scan.uses > GAP_SCAN_EVERY
-        || hi.subtract(scan.hi).abs().doubleValue() > GAP_SCAN_SLACK * table.spacing()) {
-      scan = new GapScan(hi, gapsIn(lo, hi, minWidth));
-      gapScans.put(lo, scan);
-    }
-    for (java.util.Iterator<BigInteger[]> it = scan.gaps.iterator(); it.hasNext(); ) {
-      BigInteger[] gap = it.next();
-      if (gapProbes.getOrDefault(gap[0], 0) >= MAX_GAP_PROBES || filled(gap)) {
-        it.remove();
-      } else {
-        return gap;
-      }
-    }
-    return null;
-  }
-
-  /** Every gap over {@code minWidth} between maybe-live nodes in {@code [lo, hi)}, widest first. */
-  private List<BigInteger[]> gapsIn(BigInteger lo, BigInteger hi, double minWidth) {
-    List<BigInteger[]> gaps = new ArrayList<>();
-    BigInteger previous = lo.max(table.horizonFor(lo));
-    for (Entry x : table.byPosition().subMap(lo, true, hi, false).values()) {
-      if (x.status.maybeLive()) {
-        if (x.position.subtract(previous).doubleValue() > minWidth) {
-          gaps.add(new BigInteger[] {previous, x.position});
-        }
-        previous = previous.max(x.position);
-      }
-    }
-    if (hi.subtract(previous).doubleValue() > minWidth) {
-      gaps.add(new BigInteger[] {previous, hi});
-    }
-    gaps.sort((a, b) -> b[1].subtract(b[0]).compareTo(a[1].subtract(a[0])));
-    return gaps;
-  }
-
-  /** Whether a maybe-live node has been learnt inside {@code gap} since it was found. */
-  private boolean filled(BigInteger[] gap) {
-    for (Entry x : table.byPosition().subMap(gap[0], false, gap[1], false).values()) {
-      if (x.status.maybeLive()) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** The gaps of one range of the arc, as last scanned. */
-  private static final class GapScan {
-    final BigInteger hi;
-    final List<BigInteger[]> gaps;
-    int uses;
-
-    GapScan(BigInteger hi, List<BigInteger[]> gaps) {
-      this.hi = hi;
-      this.gaps = gaps;
-    }
-  }
-
-  /** The middle of a gap on its first probe, then its lower and upper quarter. */
-  private BigInteger pointIn(BigInteger[] gap) {
-    if (gapProbes.size() > MAX_REMEMBERED_PROBES) {
-      gapProbes.clear();
-    }
-    int n = gapProbes.merge(gap[0], 1, Integer::sum) - 1;
-    BigInteger width = gap[1].subtract(gap[0]);
-    return n == 0 ? gap[0].add(width.shiftRight(1))
-        : n == 1 ? gap[0].add(width.shiftRight(2)) : gap[1].subtract(width.shiftRight(2));
-  }
-
   /** The least-named of the nearest known nodes, if named at most {@value #MENTION_MAX}. */
   private Entry leastNamed(Entry e) {
     Entry least = null;
@@ -448,13 +312,13 @@ final class SweepTargets implements SweepTable.LastPicker {
    */
   @Override
   public Entry pick(BigInteger lo, BigInteger hi, NavigableMap<BigInteger, Entry> last) {
-    BigInteger[] gap = widestOpenGap(lo, hi, END_GAP * table.spacing());
+    BigInteger[] gap = gaps.widestOpen(lo, hi, END_GAP * table.spacing());
     if (gap == null) {
       return null;
     }
     Entry nearest = prefixNearest(last, gap[0].add(gap[1]).shiftRight(1));
     if (nearest != null) {
-      nearest.aim = pointIn(gap);
+      nearest.aim = gaps.pointIn(gap);
     }
     return nearest;
   }

@@ -1,0 +1,167 @@
+package dev.dhtbeacon.crawl;
+
+import dev.dhtbeacon.crawl.SweepTable.Entry;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Gaps of a sweep: stretches of the arc between known maybe-live nodes wider than the spacing
+ * says they should be, where nodes may hide. {@link SweepTargets} aims queries at them; this
+ * finds them and counts the probes each got (a gap is probed at most
+ * {@value #MAX_GAP_PROBES} times: its middle, then its quarters). Loop-confined.
+ */
+final class SweepGaps {
+  static final int MAX_GAP_PROBES = 3;
+  static final int GAP_SCAN_EVERY = 32;
+  static final double GAP_SCAN_SLACK = 64;
+
+  private final SweepTable table;
+  private final Map<BigInteger, Integer> gapProbes = new HashMap<>();
+  private final Map<BigInteger, GapScan> gapScans = new HashMap<>();
+
+  SweepGaps(SweepTable table) {
+    this.table = table;
+  }
+
+  /**
+   * Widest gap over {@code minWidth} among the {@value SweepTargets#WINDOW} maybe-live nodes
+   * below {@code e}.
+   */
+  BigInteger[] below(Entry e, double minWidth) {
+    List<BigInteger> edges = new ArrayList<>();
+    for (Entry x : table.byPosition().headMap(e.position, false).descendingMap().values()) {
+      if (x.status.maybeLive()) {
+        edges.add(0, x.position);
+        if (edges.size() >= SweepTargets.WINDOW) {
+          break;
+        }
+      }
+    }
+    if (edges.size() < SweepTargets.WINDOW && table.horizonFor(e.position).signum() == 0) {
+      // Below the horizon nodes were dropped, not missing: only the arc's start is an edge.
+      edges.add(0, BigInteger.ZERO);
+    }
+    edges.add(e.position);
+    return widest(edges, minWidth);
+  }
+
+  /**
+   * Widest gap over {@code minWidth} among {@value SweepTargets#WINDOW} maybe-live nodes on
+   * either side.
+   */
+  BigInteger[] around(Entry e, double minWidth) {
+    List<BigInteger> edges = new ArrayList<>();
+    for (Entry x : table.byPosition().headMap(e.position, false).descendingMap().values()) {
+      if (x.status.maybeLive()) {
+        edges.add(0, x.position);
+        if (edges.size() >= SweepTargets.WINDOW) {
+          break;
+        }
+      }
+    }
+    edges.add(e.position);
+    int above = 0;
+    for (Entry x : table.byPosition().tailMap(e.position, false).values()) {
+      if (x.status.maybeLive()) {
+        edges.add(x.position);
+        if (++above >= SweepTargets.WINDOW) {
+          break;
+        }
+      }
+    }
+    return widest(edges, minWidth);
+  }
+
+  private BigInteger[] widest(List<BigInteger> edges, double minWidth) {
+    BigInteger[] best = null;
+    double bestWidth = minWidth;
+    for (int i = 1; i < edges.size(); i++) {
+      double width = edges.get(i).subtract(edges.get(i - 1)).doubleValue();
+      if (width > bestWidth && gapProbes.getOrDefault(edges.get(i - 1), 0) < MAX_GAP_PROBES) {
+        best = new BigInteger[] {edges.get(i - 1), edges.get(i)};
+        bestWidth = width;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * The widest gap over {@code minWidth} between maybe-live nodes in {@code [lo, hi)} still
+   * open to probes. Finding gaps walks the whole range, and this runs for every pick, so the
+   * gaps found are kept for {@value #GAP_SCAN_EVERY} picks in that range (or until {@code hi}
+   * moves {@value #GAP_SCAN_SLACK} spacings): a cached gap that a reply has filled since is
+   * recognised and dropped on use.
+   */
+  BigInteger[] widestOpen(BigInteger lo, BigInteger hi, double minWidth) {
+    GapScan scan = gapScans.get(lo);
+    if (scan == null || ++scan.uses > GAP_SCAN_EVERY
+        || hi.subtract(scan.hi).abs().doubleValue() > GAP_SCAN_SLACK * table.spacing()) {
+      scan = new GapScan(hi, gapsIn(lo, hi, minWidth));
+      gapScans.put(lo, scan);
+    }
+    for (java.util.Iterator<BigInteger[]> it = scan.gaps.iterator(); it.hasNext(); ) {
+      BigInteger[] gap = it.next();
+      if (gapProbes.getOrDefault(gap[0], 0) >= MAX_GAP_PROBES || filled(gap)) {
+        it.remove();
+      } else {
+        return gap;
+      }
+    }
+    return null;
+  }
+
+  /** Every gap over {@code minWidth} between maybe-live nodes in {@code [lo, hi)}, widest first. */
+  private List<BigInteger[]> gapsIn(BigInteger lo, BigInteger hi, double minWidth) {
+    List<BigInteger[]> gaps = new ArrayList<>();
+    BigInteger previous = lo.max(table.horizonFor(lo));
+    for (Entry x : table.byPosition().subMap(lo, true, hi, false).values()) {
+      if (x.status.maybeLive()) {
+        if (x.position.subtract(previous).doubleValue() > minWidth) {
+          gaps.add(new BigInteger[] {previous, x.position});
+        }
+        previous = previous.max(x.position);
+      }
+    }
+    if (hi.subtract(previous).doubleValue() > minWidth) {
+      gaps.add(new BigInteger[] {previous, hi});
+    }
+    gaps.sort((a, b) -> b[1].subtract(b[0]).compareTo(a[1].subtract(a[0])));
+    return gaps;
+  }
+
+  /** Whether a maybe-live node has been learnt inside {@code gap} since it was found. */
+  private boolean filled(BigInteger[] gap) {
+    for (Entry x : table.byPosition().subMap(gap[0], false, gap[1], false).values()) {
+      if (x.status.maybeLive()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The gaps of one range of the arc, as last scanned. */
+  private static final class GapScan {
+    final BigInteger hi;
+    final List<BigInteger[]> gaps;
+    int uses;
+
+    GapScan(BigInteger hi, List<BigInteger[]> gaps) {
+      this.hi = hi;
+      this.gaps = gaps;
+    }
+  }
+
+  /** The middle of a gap on its first probe, then its lower and upper quarter. */
+  BigInteger pointIn(BigInteger[] gap) {
+    if (gapProbes.size() > SweepTargets.MAX_REMEMBERED_PROBES) {
+      gapProbes.clear();
+    }
+    int n = gapProbes.merge(gap[0], 1, Integer::sum) - 1;
+    BigInteger width = gap[1].subtract(gap[0]);
+    return n == 0 ? gap[0].add(width.shiftRight(1))
+        : n == 1 ? gap[0].add(width.shiftRight(2)) : gap[1].subtract(width.shiftRight(2));
+  }
+}
