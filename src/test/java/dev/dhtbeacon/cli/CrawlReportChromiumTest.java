@@ -1,5 +1,7 @@
 package dev.dhtbeacon.cli;
 
+import static dev.dhtbeacon.report.ReportHtml.svg;
+import static dev.dhtbeacon.report.ReportHtml.values;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,7 +12,6 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -97,24 +98,6 @@ class CrawlReportChromiumTest {
     assertEquals(2, r.exitCode(), r.stderr());
     assertTrue(r.stderr().contains("no such directory"), r.stderr());
     assertFalse(Files.exists(missing.getParent()));
-  }
-
-  /** The {@code <svg id=…>} element with that id, as Chromium serialised it. */
-  private static String svg(String dom, String id) {
-    int start = dom.indexOf("<svg id=\"" + id + "\"");
-    assertTrue(start >= 0, "no chart " + id + " in the rendered DOM");
-    return dom.substring(start, dom.indexOf("</svg>", start));
-  }
-
-  /** The {@code data-value}s of the elements whose class is exactly {@code cssClass}. */
-  private static List<Long> values(String svg, String cssClass) {
-    List<Long> out = new ArrayList<>();
-    Matcher m = Pattern.compile("class=\"" + Pattern.quote(cssClass)
-        + "\"[^>]*? data-value=\"(\\d+)\"").matcher(svg);
-    while (m.find()) {
-      out.add(Long.parseLong(m.group(1)));
-    }
-    return out;
   }
 
   private static long sum(List<Long> values) {

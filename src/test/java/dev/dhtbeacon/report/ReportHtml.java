@@ -13,12 +13,12 @@ import java.util.regex.Pattern;
 import javax.xml.parsers.DocumentBuilderFactory;
 
 /** Reads figures back out of a report page (or Chromium's dump of it), for assertions. */
-final class ReportHtml {
+public final class ReportHtml {
   private ReportHtml() {
   }
 
   /** The {@code <svg id=...>…</svg>} element with that id. */
-  static String svg(String html, String id) {
+  public static String svg(String html, String id) {
     int start = html.indexOf("<svg id=\"" + id + "\"");
     assertTrue(start >= 0, "no chart " + id);
     int end = html.indexOf("</svg>", start);
@@ -37,7 +37,7 @@ final class ReportHtml {
   }
 
   /** The {@code data-value}s of the elements whose class is exactly {@code cssClass}. */
-  static List<Long> values(String svg, String cssClass) {
+  public static List<Long> values(String svg, String cssClass) {
     List<Long> out = new ArrayList<>();
     Matcher m = Pattern.compile("class=\"" + Pattern.quote(cssClass)
         + "\"[^>]*? data-value=\"(\\d+)\"").matcher(svg);
