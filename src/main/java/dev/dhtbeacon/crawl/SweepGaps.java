@@ -4,6 +4,7 @@ import dev.dhtbeacon.crawl.SweepTable.Entry;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -102,7 +103,7 @@ final class SweepGaps {
       scan = new GapScan(hi, gapsIn(lo, hi, minWidth));
       gapScans.put(lo, scan);
     }
-    for (java.util.Iterator<BigInteger[]> it = scan.gaps.iterator(); it.hasNext(); ) {
+    for (Iterator<BigInteger[]> it = scan.gaps.iterator(); it.hasNext(); ) {
       BigInteger[] gap = it.next();
       if (gapProbes.getOrDefault(gap[0], 0) >= MAX_GAP_PROBES || filled(gap)) {
         it.remove();
