@@ -42,6 +42,9 @@ import java.util.concurrent.TimeUnit;
  *       against the true live count.
  * </ul>
  *
+ * <p>{@code -Dcrawlbench.memory=true} crawls into an in-memory database instead of a MapDB
+ * file (to tell the event loop's cost from the file database's).
+ *
  * <p>Run (see BENCHMARKS.md):
  * <pre>
  * java -Xmx16g -cp "$CP" dev.dhtbeacon.bench.CrawlBench sweep 5000 1 500 5000 0
