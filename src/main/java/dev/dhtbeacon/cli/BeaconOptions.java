@@ -1,10 +1,7 @@
 package dev.dhtbeacon.cli;
 
-import dev.dhtbeacon.krpc.NetworkMode;
 import dev.dhtbeacon.registry.DhtBeacon;
-import dev.dhtbeacon.routing.Endpoints;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -24,10 +21,8 @@ final class BeaconOptions {
 
   /** A beacon on an ephemeral port, per the network options. */
   DhtBeacon build(NetworkOptions network) throws IOException {
-    NetworkMode mode = network.mode();
-    String host = bind != null ? bind : mode == NetworkMode.LOOPBACK ? "127.0.0.1" : "0.0.0.0";
-    DhtBeacon.Builder b = DhtBeacon.builder().network(mode)
-        .bind(new InetSocketAddress(Endpoints.parseLiteral(host), 0))
+    DhtBeacon.Builder b = DhtBeacon.builder().network(network.mode())
+        .bind(network.ephemeralBind(bind))
         .bootstrap(network.bootstrapAddresses())
         .routers(network.routerNames());
     if (boot != null) {

@@ -4,16 +4,13 @@ import dev.dhtbeacon.crawl.CrawlProgress;
 import dev.dhtbeacon.crawl.CrawlSettings;
 import dev.dhtbeacon.crawl.CrawlSummary;
 import dev.dhtbeacon.crawl.Crawler;
-import dev.dhtbeacon.krpc.NetworkMode;
 import dev.dhtbeacon.node.BootFile;
 import dev.dhtbeacon.node.DhtNode;
 import dev.dhtbeacon.node.DhtNodeBuilder;
 import dev.dhtbeacon.report.CrawlReport;
 import dev.dhtbeacon.routing.Contact;
-import dev.dhtbeacon.routing.Endpoints;
 import dev.dhtbeacon.service.Json;
 import java.io.PrintWriter;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -81,10 +78,8 @@ final class CrawlCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    NetworkMode mode = network.mode();
-    String host = bind != null ? bind : mode == NetworkMode.LOOPBACK ? "127.0.0.1" : "0.0.0.0";
-    DhtNodeBuilder builder = DhtNode.builder().network(mode)
-        .bind(new InetSocketAddress(Endpoints.parseLiteral(host), 0))
+    DhtNodeBuilder builder = DhtNode.builder().network(network.mode())
+        .bind(network.ephemeralBind(bind))
         .bootstrap(network.bootstrapAddresses())
         .routers(network.routerNames());
     if (boot != null) {

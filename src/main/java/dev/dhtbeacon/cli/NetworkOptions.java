@@ -34,6 +34,15 @@ final class NetworkOptions {
         : NetworkMode.fromEnvironment(NetworkMode.MAINLINE);
   }
 
+  /**
+   * {@code bind} (a literal address) on an ephemeral port; without it 127.0.0.1 in loopback
+   * mode, the wildcard otherwise.
+   */
+  InetSocketAddress ephemeralBind(String bind) {
+    String host = bind != null ? bind : mode() == NetworkMode.LOOPBACK ? "127.0.0.1" : "0.0.0.0";
+    return new InetSocketAddress(Endpoints.parseLiteral(host), 0);
+  }
+
   /** The IP-literal bootstrap endpoints. */
   List<InetSocketAddress> bootstrapAddresses() {
     List<InetSocketAddress> out = new ArrayList<>();
