@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -31,12 +30,23 @@ import org.slf4j.LoggerFactory;
  * resumed sweep to ask an answered node again. Claims jump the queue of ordinary writes unless
  * that queue holds more than {@value #BACKLOG_LIMIT} of them, which throttles the sweep to the
  * speed of the disk.
+ *
+ * <p>Infohash reports are held back and written together before the periodic commit (every
+ * second or {@value #SAMPLE_BATCH} infohashes): a transaction that rewrites the same index
+ * pages a thousand times costs half as much per write as many small ones. A killed crawl
+ * loses at most the last second of them, as it loses the answers still in flight.
  */
 final class CrawlRecorder implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CrawlRecorder.class);
   static final int BACKLOG_LIMIT = 20_000;
   private static final int COMMIT_EVERY_WRITES = 1_000;
   private static final long COMMIT_EVERY_NANOS = 1_000_000_000L;
+  /** Ordinary writes queued between wake-ups of the writer; it also wakes on its own. */
+  private static final int WAKE_EVERY_WRITES = 256;
+  /** How long an idle writer sleeps: the most an ordinary write waits to be picked up. */
+  private static final long IDLE_PARK_NANOS = 10_000_000L;
+  /** Infohash reports held back before they are written and committed. */
+  static final int SAMPLE_BATCH = 5_000;
   /**
    * Claims wait until this long after the last commit: each commit writes and syncs the
    * write-ahead log, so at most 100 a second; the sweep admits nodes far enough ahead (a tenth
@@ -53,6 +63,9 @@ final class CrawlRecorder implements AutoCloseable {
   private final Thread thread;
   private volatile boolean closing;
   private volatile boolean abandoned;
+  /** Reports not yet written; touched by the writer thread only. */
+  private final List<Sampled> sampled = new ArrayList<>();
+  private int sampledHashes;
   private int uncommitted;
   private long lastCommit = System.nanoTime();
 
@@ -130,14 +143,28 @@ final class CrawlRecorder implements AutoCloseable {
   }
 
   void samples(NodeId reporter, List<NodeId> hashes, long nowMillis) {
-    byte[] by = reporter.bytes();
-    write(() -> {
-      for (NodeId h : hashes) {
-        if (db.reportInfohash(h.hex(), by, nowMillis)) {
+    Sampled s = new Sampled(reporter.bytes(), hashes, nowMillis);
+    queue(() -> {
+      sampled.add(s);
+      sampledHashes += hashes.size();
+    });
+  }
+
+  /** Writes the held-back infohash reports (before a commit or a read). */
+  private void writeSamples() {
+    for (Sampled s : sampled) {
+      for (NodeId h : s.hashes) {
+        if (db.reportInfohash(h.hex(), s.reporter, s.nowMillis)) {
           infohashes.incrementAndGet();
         }
       }
-    });
+    }
+    uncommitted += sampledHashes;
+    sampled.clear();
+    sampledHashes = 0;
+  }
+
+  private record Sampled(byte[] reporter, List<NodeId> hashes, long nowMillis) {
   }
 
   void estimate(EstimateSample sample) {
@@ -151,14 +178,20 @@ final class CrawlRecorder implements AutoCloseable {
   /** Runs {@code read} on the writer thread, after every write handed over before it. */
   <T> CompletableFuture<T> read(Function<CrawlDatabase, T> read) {
     CompletableFuture<T> f = new CompletableFuture<>();
-    submit(writes, () -> f.complete(read.apply(db)), f);
+    submit(writes, () -> {
+      writeSamples();
+      f.complete(read.apply(db));
+    }, f);
     return f;
   }
 
-  /** Commits now; completes when durable. */
+  /** Commits now, with every write handed over before; completes when durable. */
   CompletableFuture<Void> commit() {
     CompletableFuture<Void> f = new CompletableFuture<>();
-    submit(claims, () -> afterCommit.add(new Task(() -> f.complete(null), f)), f);
+    submit(writes, () -> {
+      writeSamples();
+      afterCommit.add(new Task(() -> f.complete(null), f));
+    }, f);
     return f;
   }
 
@@ -168,16 +201,25 @@ final class CrawlRecorder implements AutoCloseable {
   }
 
   private void write(Runnable task) {
+    queue(() -> {
+      task.run();
+      uncommitted++;
+    });
+  }
+
+  private void queue(Runnable task) {
     if (closing) {
       return;
     }
-    backlog.incrementAndGet();
     writes.add(new Task(() -> {
       backlog.decrementAndGet();
       task.run();
-      uncommitted++;
     }, null));
-    LockSupport.unpark(thread);
+    // Fire-and-forget writes can wait for the writer's next round: waking it for each would
+    // cost a futex call on the event loop and a context switch per write.
+    if (backlog.incrementAndGet() % WAKE_EVERY_WRITES == 0) {
+      LockSupport.unpark(thread);
+    }
   }
 
   private void submit(Queue<Task> queue, Runnable task, CompletableFuture<?> f) {
@@ -215,15 +257,20 @@ final class CrawlRecorder implements AutoCloseable {
           t.run.run();
           worked = true;
         }
-        if (uncommitted >= COMMIT_EVERY_WRITES
-            || (uncommitted > 0 && System.nanoTime() - lastCommit > COMMIT_EVERY_NANOS)) {
+        boolean due = System.nanoTime() - lastCommit > COMMIT_EVERY_NANOS;
+        if (sampledHashes >= SAMPLE_BATCH || (sampledHashes > 0 && due)) {
+          writeSamples();
+        }
+        if (uncommitted >= COMMIT_EVERY_WRITES || (uncommitted > 0 && due)
+            || !afterCommit.isEmpty()) {
           commitNow();
         }
         if (!worked) {
           if (closing && claims.isEmpty() && writes.isEmpty()) {
+            writeSamples();
             break;
           }
-          LockSupport.parkNanos(claims.isEmpty() ? TimeUnit.MILLISECONDS.toNanos(100)
+          LockSupport.parkNanos(claims.isEmpty() ? IDLE_PARK_NANOS
               : Math.max(1, CLAIM_COMMIT_GAP_NANOS - (System.nanoTime() - lastCommit)));
         }
       }
