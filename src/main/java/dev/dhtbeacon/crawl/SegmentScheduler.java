@@ -27,7 +27,6 @@ final class SegmentScheduler {
   private final SweepTargets targets;
   private final CrawlRateLimiter limiter;
   private final int segments;
-  private final BigInteger width;
   /** Entries handed out and not finished, by position. */
   private final TreeMap<BigInteger, SweepTable.Entry> active = new TreeMap<>();
 
@@ -37,7 +36,6 @@ final class SegmentScheduler {
     this.targets = targets;
     this.limiter = limiter;
     this.segments = segments;
-    this.width = table.arc().span().divide(BigInteger.valueOf(segments));
     table.segments(segments);
   }
 
@@ -67,9 +65,8 @@ final class SegmentScheduler {
     Predicate<SweepTable.Entry> ipFree =
         x -> limiter.ipWait(x.contact.address().getAddress()) == 0;
     for (int seg = 0; seg < segments && picked.size() < room; seg++) {
-      BigInteger lo = width.multiply(BigInteger.valueOf(seg));
-      BigInteger hi = seg == segments - 1 ? table.arc().span() : lo.add(width);
-      SortedMap<BigInteger, SweepTable.Entry> mine = active.subMap(lo, hi);
+      SortedMap<BigInteger, SweepTable.Entry> mine =
+          active.subMap(table.segmentStart(seg), table.segmentEnd(seg));
       int busy = 0;
       BigInteger lowest = null;
       for (SweepTable.Entry x : mine.values()) {
@@ -81,7 +78,7 @@ final class SegmentScheduler {
         }
       }
       while (busy < PER_SEGMENT && picked.size() < room) {
-        SweepTable.Entry e = table.nextPending(seg, segments, nowMillis, ipFree, SCAN_LIMIT,
+        SweepTable.Entry e = table.nextPending(seg, nowMillis, ipFree, SCAN_LIMIT,
             targets);
         if (e == null) {
           break;

@@ -98,6 +98,10 @@ final class SweepTable {
   private int takenSinceMeasure;
   private double measuredSpacing;
   private int segments = 1;
+  /** Segment i spans [bounds[i], bounds[i + 1]): computed once, asked for on every pick. */
+  private BigInteger[] bounds;
+  /** log2 of the segment width when the arc's span is a power of two (always, in practice). */
+  private int segmentShift = -1;
   private BigInteger segmentWidth;
   private BigInteger[] cursors = {BigInteger.ZERO};
   private BigInteger[] horizons = {null};
@@ -116,7 +120,7 @@ final class SweepTable {
     this.arc = arc;
     this.guessedSpacing = guessedSpacing;
     this.maxEntries = maxEntries;
-    this.segmentWidth = arc.span();
+    setSegmentWidth(1);
   }
 
   /**
@@ -130,7 +134,7 @@ final class SweepTable {
     BigInteger[] oldCursors = cursors;
     BigInteger[] oldHorizons = horizons;
     segments = k;
-    segmentWidth = arc.span().divide(BigInteger.valueOf(k));
+    setSegmentWidth(k);
     cursors = new BigInteger[k];
     horizons = new BigInteger[k];
     for (int i = 0; i < k; i++) {
@@ -143,12 +147,30 @@ final class SweepTable {
     }
   }
 
+  private void setSegmentWidth(int k) {
+    BigInteger span = arc.span();
+    segmentWidth = span.divide(BigInteger.valueOf(k));
+    segmentShift = span.bitCount() == 1 ? segmentWidth.bitLength() - 1 : -1;
+    bounds = new BigInteger[k + 1];
+    for (int i = 0; i < k; i++) {
+      bounds[i] = segmentWidth.multiply(BigInteger.valueOf(i));
+    }
+    bounds[k] = span;
+  }
+
   int segmentOf(BigInteger position) {
-    return Math.min(segments - 1, position.divide(segmentWidth).intValue());
+    int seg = segmentShift >= 0 ? position.shiftRight(segmentShift).intValue()
+        : position.divide(segmentWidth).intValue();
+    return Math.min(segments - 1, seg);
   }
 
   BigInteger segmentStart(int segment) {
-    return segmentWidth.multiply(BigInteger.valueOf(segment));
+    return bounds[segment];
+  }
+
+  /** The first position after segment {@code segment}. */
+  BigInteger segmentEnd(int segment) {
+    return bounds[segment + 1];
   }
 
   private BigInteger horizonAt(BigInteger position) {
@@ -221,17 +243,15 @@ final class SweepTable {
   }
 
   /**
-   * The next entry to ask in segment {@code segment} of {@code segments} equal parts of the
-   * arc: a lagging entry the front has left {@value #LAG_SPACINGS} spacings behind, else the
+   * The next entry to ask in segment {@code segment} (see {@link #segments}): a lagging entry the front has left {@value #LAG_SPACINGS} spacings behind, else the
    * lowest front entry, else (once nothing else waits anywhere) a last one, chosen by
    * {@code lastPicker}. Only entries whose {@code notBeforeMillis} passed and that {@code ok}
    * accepts count; at most {@code scanLimit} are looked at per queue.
    */
-  Entry nextPending(int segment, int segments, long nowMillis, Predicate<Entry> ok,
-      int scanLimit, LastPicker lastPicker) {
-    BigInteger width = arc.span().divide(BigInteger.valueOf(segments));
-    BigInteger lo = width.multiply(BigInteger.valueOf(segment));
-    BigInteger hi = segment == segments - 1 ? arc.span() : lo.add(width);
+  Entry nextPending(int segment, long nowMillis, Predicate<Entry> ok, int scanLimit,
+      LastPicker lastPicker) {
+    BigInteger lo = segmentStart(segment);
+    BigInteger hi = segmentEnd(segment);
     Entry front = first(waiting.get(Role.FRONT).subMap(lo, true, hi, false), nowMillis, ok,
         scanLimit);
     double lag = LAG_SPACINGS * spacing();
@@ -415,7 +435,7 @@ final class SweepTable {
         .shiftLeft(100);
     for (int seg = 0; seg < segments && entries.size() > target; seg++) {
       BigInteger lo = segmentStart(seg);
-      BigInteger hi = seg == segments - 1 ? arc.span() : lo.add(segmentWidth);
+      BigInteger hi = segmentEnd(seg);
       BigInteger front = hi;
       for (Entry e : entries.subMap(lo, true, hi, false).values()) {
         if (!e.status.finished() && e.role != Role.LAST) {
@@ -449,7 +469,7 @@ final class SweepTable {
    */
   BigInteger stalled(int segment, double reach) {
     BigInteger lo = segmentStart(segment);
-    BigInteger hi = segment == segments - 1 ? arc.span() : lo.add(segmentWidth);
+    BigInteger hi = segmentEnd(segment);
     if (!none(waiting.get(Role.FRONT).subMap(lo, true, hi, false))
         || !none(waiting.get(Role.LAGGING).subMap(lo, true, hi, false))) {
       return null;

@@ -60,6 +60,8 @@ final class SweepTargets implements SweepTable.LastPicker {
   static final int MAX_BLOCK_PROBES = 2;
   static final int REGION_EVERY = 32;
   static final int MAX_REMEMBERED_PROBES = 100_000;
+  /** Known nodes after which a block counts as occupied, whatever their state. */
+  private static final int CROWDED = 32;
 
   /** An aligned block of ids: {@code [lo, lo + 2^sizeBits)}, a subtree of the keyspace. */
   record Block(BigInteger lo, int sizeBits) {
@@ -256,30 +258,25 @@ final class SweepTargets implements SweepTable.LastPicker {
       return true;  // swept already, its entries dropped from memory
     }
     NavigableMap<BigInteger, Entry> all = table.byPosition();
-    List<Entry> inside = new ArrayList<>();
     if (from.compareTo(to) <= 0) {
-      inside.addAll(firstOf(all.subMap(from, true, to, true), 32));
-    } else {
-      inside.addAll(firstOf(all.tailMap(from, true), 32));
-      inside.addAll(firstOf(all.headMap(to, true), 32));
+      return liveOrCrowded(all.subMap(from, true, to, true), 0) < 0;
     }
-    for (Entry x : inside) {
-      if (x.status.maybeLive()) {
-        return true;
-      }
-    }
-    return inside.size() >= 32;
+    int seen = liveOrCrowded(all.tailMap(from, true), 0);
+    return seen < 0 || liveOrCrowded(all.headMap(to, true), seen) < 0;
   }
 
-  private static List<Entry> firstOf(NavigableMap<BigInteger, Entry> map, int n) {
-    List<Entry> out = new ArrayList<>(n);  // not map.size(): a sub-map view counts its range
+  /**
+   * Walks {@code map} from its start: -1 at the first maybe-live entry or once
+   * {@value #CROWDED} entries (counting {@code seen} before) were passed, else how many were.
+   * Never sizes the map: a sub-map view counts its whole range.
+   */
+  private static int liveOrCrowded(NavigableMap<BigInteger, Entry> map, int seen) {
     for (Entry x : map.values()) {
-      if (out.size() >= n) {
-        break;
+      if (x.status.maybeLive() || ++seen >= CROWDED) {
+        return -1;
       }
-      out.add(x);
     }
-    return out;
+    return seen;
   }
 
   /** The least-named of the nearest known nodes, if named at most {@value #MENTION_MAX}. */

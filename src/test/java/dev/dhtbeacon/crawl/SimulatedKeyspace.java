@@ -88,7 +88,7 @@ final class SimulatedKeyspace {
     int queries = 0;
     int rounds = 0;
     while (true) {
-      SweepTable.Entry e = table.nextPending(0, 1, 0, x -> true, Integer.MAX_VALUE, aims);
+      SweepTable.Entry e = table.nextPending(0, 0, x -> true, Integer.MAX_VALUE, aims);
       if (e == null) {
         if (self == null || rounds++ >= SweepRun.PROBE_ROUNDS) {
           break;
@@ -108,7 +108,7 @@ final class SimulatedKeyspace {
       taken.add(e);
       table.take(e);
       while (taken.size() < batch) {
-        SweepTable.Entry x = table.nextPending(0, 1, 0, y -> true, Integer.MAX_VALUE, aims);
+        SweepTable.Entry x = table.nextPending(0, 0, y -> true, Integer.MAX_VALUE, aims);
         if (x == null) {
           break;
         }

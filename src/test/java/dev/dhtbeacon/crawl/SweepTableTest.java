@@ -73,7 +73,7 @@ class SweepTableTest {
     assertNull(t.add(all.get(0), true), "a known node is not added twice");
     BigInteger previous = BigInteger.ONE.negate();
     int taken = 0;
-    for (SweepTable.Entry e; (e = t.nextPending(0, 1, 0, x -> true, 1_000,
+    for (SweepTable.Entry e; (e = t.nextPending(0, 0, x -> true, 1_000,
         (lo, hi, last) -> null)) != null; ) {
       if (e.role == SweepTable.Role.FRONT) {
         assertTrue(e.position.compareTo(previous) > 0, "front not in ascending order");
@@ -94,7 +94,7 @@ class SweepTableTest {
       t.add(contact(NodeId.random(random), i), true);
     }
     Map<SweepTable.Role, Integer> handedOut = new HashMap<>();
-    for (SweepTable.Entry e; (e = t.nextPending(0, 1, 0, x -> true, 1_000,
+    for (SweepTable.Entry e; (e = t.nextPending(0, 0, x -> true, 1_000,
         (lo, hi, last) -> null)) != null; ) {
       BigInteger lowestFront = t.byPosition().values().stream()
           .filter(x -> x.role == SweepTable.Role.FRONT && x.status == SweepTable.Status.PENDING)
@@ -124,7 +124,7 @@ class SweepTableTest {
       t.add(contact(NodeId.random(random), i), true);
     }
     for (int i = 0; i < 600; i++) {
-      SweepTable.Entry e = t.nextPending(0, 1, 0, x -> true, 10_000, (lo, hi, last) -> null);
+      SweepTable.Entry e = t.nextPending(0, 0, x -> true, 10_000, (lo, hi, last) -> null);
       t.take(e);
       e.status = SweepTable.Status.ANSWERED;
     }
@@ -143,7 +143,7 @@ class SweepTableTest {
       t.add(contact(NodeId.random(random), i), true);
     }
     for (int i = 0; i < 300; i++) {
-      SweepTable.Entry e = t.nextPending(0, 1, 0, x -> true, 10_000, (lo, hi, last) -> null);
+      SweepTable.Entry e = t.nextPending(0, 0, x -> true, 10_000, (lo, hi, last) -> null);
       t.take(e);
       e.status = SweepTable.Status.ANSWERED;
     }
