@@ -453,7 +453,11 @@ final class SweepTable {
         if (e.status.finished()) {
           // The grid keeps counting it: a region swept and dropped is not an empty region.
           it.remove();
-          horizons[seg] = e.position;
+          // Never lower: a held-back entry finished late lies below what earlier flushes
+          // dropped, and a lower horizon would let those dropped nodes be found again.
+          if (horizons[seg] == null || e.position.compareTo(horizons[seg]) > 0) {
+            horizons[seg] = e.position;
+          }
           count++;
         }
       }

@@ -136,6 +136,44 @@ class SweepTableTest {
   }
 
   @Test
+  void theHorizonNeverMovesBackSoADroppedNodeIsNeverFoundTwice() {
+    SweepTable t = new SweepTable(Arc.full(), SPACING_2000, 1_000);
+    Random random = new Random(21);
+    for (int i = 0; i < 1_200; i++) {
+      t.add(contact(NodeId.random(random), i), true);
+    }
+    // The lowest 600 are finished but for one held back to the very end (role LAST): such an
+    // entry does not hold the front up, so finished ones above it are dropped first.
+    List<SweepTable.Entry> low = new ArrayList<>(t.byPosition().values()).subList(0, 600);
+    SweepTable.Entry heldBack = low.stream().limit(100)
+        .filter(e -> e.role == SweepTable.Role.LAST).findFirst().orElseThrow();
+    for (SweepTable.Entry e : low) {
+      if (e != heldBack) {
+        t.take(e);
+        e.status = SweepTable.Status.ANSWERED;
+      }
+    }
+    assertTrue(t.flushIfFull() > 0);
+    BigInteger first = t.horizon();
+    assertTrue(first.compareTo(heldBack.position) > 0, "dropped past the held-back entry");
+    SweepTable.Entry dropped = low.stream()
+        .filter(e -> e.position.compareTo(heldBack.position) > 0
+            && e.position.compareTo(first) <= 0 && !t.byPosition().containsKey(e.position))
+        .findFirst().orElseThrow();
+
+    t.take(heldBack);
+    heldBack.status = SweepTable.Status.ANSWERED;
+    for (int i = 0; i < 300; i++) {
+      t.add(contact(NodeId.random(random), 2_000 + i), true);
+    }
+    assertTrue(t.flushIfFull() > 0);
+    assertTrue(t.horizon().compareTo(first) >= 0, "the horizon moved back");
+    long found = t.found();
+    assertNull(t.add(dropped.contact, true), "a dropped node came back");
+    assertEquals(found, t.found());
+  }
+
+  @Test
   void spacingIsMeasuredWhereTheSweepHasBeen() {
     SweepTable t = new SweepTable(Arc.full(), SPACING_2000 * 50, 10_000);
     Random random = new Random(11);
