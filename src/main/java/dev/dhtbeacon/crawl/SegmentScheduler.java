@@ -3,8 +3,8 @@ package dev.dhtbeacon.crawl;
 import dev.dhtbeacon.routing.Contact;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
-import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 
@@ -65,14 +65,16 @@ final class SegmentScheduler {
     Predicate<SweepTable.Entry> ipFree =
         x -> limiter.ipWait(x.contact.address().getAddress()) == 0;
     for (int seg = 0; seg < segments && picked.size() < room; seg++) {
-      SortedMap<BigInteger, SweepTable.Entry> mine =
-          active.subMap(table.segmentStart(seg), table.segmentEnd(seg));
       int busy = 0;
       BigInteger lowest = null;
-      for (SweepTable.Entry x : mine.values()) {
-        boolean stale = x.status == SweepTable.Status.IN_FLIGHT
-            && nowNanos - x.sentNanos > settleNanos;
-        if (!stale) {
+      for (Iterator<SweepTable.Entry> it = active.subMap(table.segmentStart(seg),
+          table.segmentEnd(seg)).values().iterator(); it.hasNext(); ) {
+        SweepTable.Entry x = it.next();
+        if (x.status == SweepTable.Status.IN_FLIGHT && nowNanos - x.sentNanos > settleNanos) {
+          // Stale for good (its send time does not change): forget it here, or every pick
+          // walks past each dead node until its query times out.
+          it.remove();
+        } else {
           busy++;
           lowest = lowest == null ? x.position : lowest;
         }

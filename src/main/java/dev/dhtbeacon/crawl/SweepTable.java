@@ -5,6 +5,7 @@ import dev.dhtbeacon.routing.NodeId;
 import java.math.BigInteger;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -91,8 +92,7 @@ final class SweepTable {
   private final int maxEntries;
   private final double guessedSpacing;
   private final TreeMap<BigInteger, Entry> entries = new TreeMap<>();
-  private final Map<Role, TreeMap<BigInteger, Entry>> waiting = Map.of(
-      Role.FRONT, new TreeMap<>(), Role.LAGGING, new TreeMap<>(), Role.LAST, new TreeMap<>());
+  private final Map<Role, TreeMap<BigInteger, Entry>> waiting = new EnumMap<>(Role.class);
   private final int[] grid = new int[GRID];
   private final ArrayDeque<BigInteger> recentTaken = new ArrayDeque<>();
   private int takenSinceMeasure;
@@ -121,6 +121,9 @@ final class SweepTable {
     this.guessedSpacing = guessedSpacing;
     this.maxEntries = maxEntries;
     setSegmentWidth(1);
+    for (Role r : Role.values()) {
+      waiting.put(r, new TreeMap<>());
+    }
   }
 
   /**
@@ -370,10 +373,31 @@ final class SweepTable {
     sorted.sort(null);
     BigInteger q1 = sorted.get(sorted.size() / 4);
     BigInteger q3 = sorted.get(sorted.size() * 3 / 4);
-    int known = entries.subMap(q1, true, q3, false).size();
+    double known = knownBetween(q1, q3);
     if (known >= 8) {
       measuredSpacing = q3.subtract(q1).doubleValue() / known;
     }
+  }
+
+  /**
+   * Nodes known in [from, to). Over a short stretch, counted entry by entry; over two grid
+   * cells or more (segments walked side by side spread the recent picks over the whole arc,
+   * and counting a sub-map walks its range) read from the grid, pro rata in the end cells,
+   * which also counts the nodes dropped from memory there.
+   */
+  private double knownBetween(BigInteger from, BigInteger to) {
+    int first = gridCell(from);
+    int last = gridCell(to);
+    if (last - first < 2) {
+      return entries.subMap(from, true, to, false).size();
+    }
+    double cell = arc.span().doubleValue() / GRID;
+    double known = grid[first] * ((first + 1) * cell - from.doubleValue()) / cell
+        + grid[last] * (to.doubleValue() - last * cell) / cell;
+    for (int c = first + 1; c < last; c++) {
+      known += grid[c];
+    }
+    return known;
   }
 
   /** All entries by position (read-only use). */

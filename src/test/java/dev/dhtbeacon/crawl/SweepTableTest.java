@@ -190,6 +190,23 @@ class SweepTableTest {
   }
 
   @Test
+  void spacingIsMeasuredWhenSegmentsSpreadThePicksOverTheWholeArc() {
+    SweepTable t = new SweepTable(Arc.full(), SPACING_2000 * 50, 10_000);
+    t.segments(16);
+    Random random = new Random(12);
+    for (int i = 0; i < 2_000; i++) {
+      t.add(contact(NodeId.random(random), i), true);
+    }
+    for (int i = 0; i < 320; i++) {
+      SweepTable.Entry e = t.nextPending(i % 16, 0, x -> true, 10_000, (lo, hi, last) -> null);
+      t.take(e);
+      e.status = SweepTable.Status.ANSWERED;
+    }
+    double ratio = t.spacing() / SPACING_2000;
+    assertTrue(ratio > 0.7 && ratio < 1.4, "measured spacing off by " + ratio);
+  }
+
+  @Test
   void aFrontNodeIsAimedAboveItselfAndALoneOneAtItsOwnNeighbourhood() {
     SweepTable t = new SweepTable(Arc.full(), SPACING_2000, 10_000);
     SweepTargets aims = new SweepTargets(t);
