@@ -3,6 +3,7 @@ package dev.dhtbeacon.crawl;
 import dev.dhtbeacon.routing.Contact;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.TreeMap;
@@ -15,13 +16,20 @@ import java.util.function.Predicate;
  * {@value #WINDOW_SPACINGS} spacings ahead of its lowest unanswered one. A query unanswered
  * after a few round trips no longer holds its segment up: it is most likely dead. Segments give
  * the parallelism that round trips on the Internet need: one per
- * {@value #NODES_PER_SEGMENT} expected nodes, up to 256. Loop-confined.
+ * {@value #NODES_PER_SEGMENT} expected nodes, up to 256.
+ *
+ * <p>A pick visits only the segments where something happened since they were last looked
+ * at (an entry finished, a node was added), and every segment once per
+ * {@value #FULL_SCAN_NANOS} ns for what time alone changes (a query gone stale, an IP's token,
+ * a deferred node's time): walking all of them for every reply was half of the event loop's
+ * work in an uncapped sweep. Loop-confined.
  */
 final class SegmentScheduler {
   static final int PER_SEGMENT = 4;
   static final double WINDOW_SPACINGS = 16;
   static final double NODES_PER_SEGMENT = 256;
   private static final int SCAN_LIMIT = 256;
+  static final long FULL_SCAN_NANOS = 5_000_000L;
 
   private final SweepTable table;
   private final SweepTargets targets;
@@ -29,6 +37,10 @@ final class SegmentScheduler {
   private final int segments;
   /** Entries handed out and not finished, by position. */
   private final TreeMap<BigInteger, SweepTable.Entry> active = new TreeMap<>();
+  /** Segments to visit at the next pick. */
+  private final BitSet changed = new BitSet();
+  private long lastFullScan;
+  private boolean scanned;
 
   SegmentScheduler(SweepTable table, SweepTargets targets, CrawlRateLimiter limiter,
       int segments) {
@@ -64,7 +76,14 @@ final class SegmentScheduler {
     List<SweepTable.Entry> picked = new ArrayList<>();
     Predicate<SweepTable.Entry> ipFree =
         x -> limiter.ipWait(x.contact.address().getAddress()) == 0;
-    for (int seg = 0; seg < segments && picked.size() < room; seg++) {
+    if (!scanned || nowNanos - lastFullScan >= FULL_SCAN_NANOS) {
+      scanned = true;
+      lastFullScan = nowNanos;
+      changed.set(0, segments);
+    }
+    for (int seg = changed.nextSetBit(0); seg >= 0 && picked.size() < room;
+        seg = changed.nextSetBit(seg + 1)) {
+      changed.clear(seg);
       int busy = 0;
       BigInteger lowest = null;
       for (Iterator<SweepTable.Entry> it = active.subMap(table.segmentStart(seg),
@@ -101,6 +120,9 @@ final class SegmentScheduler {
         busy++;
         lowest = lowest == null ? e.position : lowest;
       }
+      if (picked.size() >= room) {
+        changed.set(seg);  // stopped for want of room, not of work
+      }
     }
     return picked;
   }
@@ -108,5 +130,11 @@ final class SegmentScheduler {
   /** The entry is finished (or back in the table): it no longer holds its segment. */
   void done(SweepTable.Entry e) {
     active.remove(e.position);
+    changed.set(table.segmentOf(e.position));
+  }
+
+  /** A node was added to the table at {@code position}: its segment may have work. */
+  void added(BigInteger position) {
+    changed.set(table.segmentOf(position));
   }
 }

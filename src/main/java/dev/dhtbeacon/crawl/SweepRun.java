@@ -158,6 +158,7 @@ final class SweepRun {
     }
     SweepTable.Entry e = table.add(c, hooks.askable(c));
     if (e != null) {
+      segments.added(e.position);
       hooks.discovered(e);
       requestPump();
     }
