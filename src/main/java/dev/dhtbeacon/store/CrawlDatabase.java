@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * The crawl database: one MapDB file holding node records (ordered by id, so a sweep can
  * reload the part of the keyspace ahead of its cursor), infohash records, the sweep state and
  * the size-estimate history (the last {@value #HISTORY_LIMIT} samples, in time order, across
- * every crawl that used the file). Values are bencoded dictionaries. Crawls without a file
+ * every crawl that used the file). Node and infohash records are binary
+ * ({@link CrawlRecordCodec}; the bencoded ones of older files are still read), the state and
+ * history bencoded dictionaries. Crawls without a file
  * keep the same records in plain maps ({@link #inMemory}).
  *
  * <p>Transactions are on, and nothing is durable before {@link #commit()}: the crawler commits
@@ -125,12 +127,12 @@ public final class CrawlDatabase implements AutoCloseable {
   }
 
   public void putNode(CrawlNode node) {
-    nodes.put(node.idHex(), BEncoder.encode(node.toBencode()));
+    nodes.put(node.idHex(), CrawlRecordCodec.encode(node));
   }
 
   /** Stores {@code node} unless a record for its id exists; true if it was stored. */
   public boolean putNodeIfAbsent(CrawlNode node) {
-    return nodes.putIfAbsent(node.idHex(), BEncoder.encode(node.toBencode())) == null;
+    return nodes.putIfAbsent(node.idHex(), CrawlRecordCodec.encode(node)) == null;
   }
 
   /** Up to {@code max} node records with ids at or above {@code fromHex}, in id order. */
@@ -171,13 +173,14 @@ public final class CrawlDatabase implements AutoCloseable {
     CrawlInfohash old = infohash(hashHex).orElse(null);
     CrawlInfohash updated = old == null ? CrawlInfohash.first(reporterId, nowMillis)
         : old.reportedBy(reporterId, nowMillis);
-    infohashes.put(hashHex, BEncoder.encode(updated.toBencode()));
+    infohashes.put(hashHex, CrawlRecordCodec.encode(updated));
     return old == null;
   }
 
   public Optional<CrawlInfohash> infohash(String hashHex) {
-    BDictionary d = decode(infohashes.get(hashHex));
-    return d == null ? Optional.empty() : parse(() -> CrawlInfohash.fromBencode(d));
+    byte[] bytes = infohashes.get(hashHex);
+    return bytes == null ? Optional.empty()
+        : parse(() -> CrawlRecordCodec.decodeInfohash(bytes, decoder));
   }
 
   public long infohashCount() {
@@ -187,10 +190,8 @@ public final class CrawlDatabase implements AutoCloseable {
   /** Calls {@code action} with every infohash (hex) and its record. */
   public void forEachInfohash(java.util.function.BiConsumer<String, CrawlInfohash> action) {
     for (Map.Entry<String, byte[]> e : infohashes.entrySet()) {
-      BDictionary d = decode(e.getValue());
-      if (d != null) {
-        parse(() -> CrawlInfohash.fromBencode(d)).ifPresent(h -> action.accept(e.getKey(), h));
-      }
+      parse(() -> CrawlRecordCodec.decodeInfohash(e.getValue(), decoder))
+          .ifPresent(h -> action.accept(e.getKey(), h));
     }
   }
 
@@ -283,8 +284,8 @@ public final class CrawlDatabase implements AutoCloseable {
   }
 
   private CrawlNode decodeNode(String idHex, byte[] bytes) {
-    BDictionary d = decode(bytes);
-    return d == null ? null : parse(() -> CrawlNode.fromBencode(idHex, d)).orElse(null);
+    return bytes == null ? null
+        : parse(() -> CrawlRecordCodec.decodeNode(idHex, bytes, decoder)).orElse(null);
   }
 
   private BDictionary decode(byte[] bytes) {

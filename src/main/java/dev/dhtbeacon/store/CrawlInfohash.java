@@ -35,6 +35,7 @@ public record CrawlInfohash(long firstSeenMillis, long lastSeenMillis, long repo
         java.util.Arrays.copyOf(reporter, PREFIX));
   }
 
+  /** The bencoded form files of older versions hold (see {@link CrawlRecordCodec}). */
   BDictionary toBencode() {
     return BDictionary.builder().put("first", firstSeenMillis).put("last", lastSeenMillis)
         .put("n", reporters).put("by", recentReporters).build();

@@ -78,6 +78,7 @@ public record CrawlNode(String idHex, byte[] ip, int port, String version, long 
         told ? newNum : num, told ? newInterval : intervalSeconds, 0, sweep);
   }
 
+  /** The bencoded form files of older versions hold (see {@link CrawlRecordCodec}). */
   BDictionary toBencode() {
     BDictionary.Builder b = BDictionary.builder().put("ip", ip).put("port", port)
         .put("rtt", rttMillis).put("first", firstSeenMillis).put("answered", lastAnsweredMillis)
