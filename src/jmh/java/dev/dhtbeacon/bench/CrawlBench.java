@@ -164,7 +164,8 @@ public final class CrawlBench {
     private final long loopThread;
 
     CrawlerThreads(DhtNode node) throws Exception {
-      // Renamed so that a profile (JFR) tells the crawler's loop from the testnet's.
+      // Renamed so that a thread dump tells the crawler's loop from the testnet's (JFR keeps
+      // the name the thread started with: dht-loop-N-1, N > 1).
       loopThread = node.eventLoop().submit(() -> {
         Thread.currentThread().setName("crawler-loop");
         return Thread.currentThread().getId();
