@@ -246,10 +246,11 @@ final class SweepTable {
   }
 
   /**
-   * The next entry to ask in segment {@code segment} (see {@link #segments}): a lagging entry the front has left {@value #LAG_SPACINGS} spacings behind, else the
-   * lowest front entry, else (once nothing else waits anywhere) a last one, chosen by
-   * {@code lastPicker}. Only entries whose {@code notBeforeMillis} passed and that {@code ok}
-   * accepts count; at most {@code scanLimit} are looked at per queue.
+   * The next entry to ask in segment {@code segment} (see {@link #segments}): a lagging entry
+   * the front has left {@value #LAG_SPACINGS} spacings behind, else the lowest front entry,
+   * else (once nothing else waits anywhere) a last one, chosen by {@code lastPicker}. Only
+   * entries whose {@code notBeforeMillis} passed and that {@code ok} accepts count; at most
+   * {@code scanLimit} are looked at per queue.
    */
   Entry nextPending(int segment, long nowMillis, Predicate<Entry> ok, int scanLimit,
       LastPicker lastPicker) {
