@@ -3,7 +3,6 @@ package dev.dhtbeacon.crawl;
 import dev.dhtbeacon.routing.Contact;
 import dev.dhtbeacon.routing.NodeId;
 import java.math.BigInteger;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.Iterator;
@@ -84,19 +83,12 @@ final class SweepTable {
   static final int LAG_SPACINGS = 32;
   /** The last held-back nodes go once the front is this far past them, or at the end. */
   static final int LAST_LAG_SPACINGS = 256;
-  private static final int SPACING_WINDOW = 128;
-  /** Cells of the coarse count of known nodes, for {@link SweepTargets#emptyRegion}. */
-  static final int GRID = 256;
 
   private final Arc arc;
   private final int maxEntries;
-  private final double guessedSpacing;
+  private final SweepDensity density;
   private final TreeMap<BigInteger, Entry> entries = new TreeMap<>();
   private final Map<Role, TreeMap<BigInteger, Entry>> waiting = new EnumMap<>(Role.class);
-  private final int[] grid = new int[GRID];
-  private final ArrayDeque<BigInteger> recentTaken = new ArrayDeque<>();
-  private int takenSinceMeasure;
-  private double measuredSpacing;
   private int segments = 1;
   /** Segment i spans [bounds[i], bounds[i + 1]): computed once, asked for on every pick. */
   private BigInteger[] bounds;
@@ -118,7 +110,7 @@ final class SweepTable {
           + maxEntries);
     }
     this.arc = arc;
-    this.guessedSpacing = guessedSpacing;
+    this.density = new SweepDensity(arc, guessedSpacing);
     this.maxEntries = maxEntries;
     setSegmentWidth(1);
     for (Role r : Role.values()) {
@@ -215,7 +207,7 @@ final class SweepTable {
     }
     Entry e = new Entry(contact, position, askable ? roleOf(contact.id()) : Role.FRONT);
     entries.put(position, e);
-    grid[gridCell(position)]++;
+    density.added(position);
     found++;
     if (askable) {
       waiting.get(e.role).put(position, e);
@@ -316,11 +308,7 @@ final class SweepTable {
   void take(Entry e) {
     waiting.get(e.role).remove(e.position);
     e.status = Status.ADMITTING;
-    recentTaken.addLast(e.position);
-    if (recentTaken.size() > SPACING_WINDOW) {
-      recentTaken.removeFirst();
-    }
-    measureSpacing();
+    density.taken(e.position, entries);
     int seg = segmentOf(e.position);
     if (e.position.compareTo(cursors[seg]) > 0) {
       cursors[seg] = e.position;
@@ -362,43 +350,7 @@ final class SweepTable {
 
   /** Average distance between neighbouring nodes, in positions. */
   double spacing() {
-    return measuredSpacing > 0 ? measuredSpacing : guessedSpacing;
-  }
-
-  private void measureSpacing() {
-    if (recentTaken.size() < SPACING_WINDOW / 2 || ++takenSinceMeasure < 16) {
-      return;
-    }
-    takenSinceMeasure = 0;
-    List<BigInteger> sorted = new ArrayList<>(recentTaken);
-    sorted.sort(null);
-    BigInteger q1 = sorted.get(sorted.size() / 4);
-    BigInteger q3 = sorted.get(sorted.size() * 3 / 4);
-    double known = knownBetween(q1, q3);
-    if (known >= 8) {
-      measuredSpacing = q3.subtract(q1).doubleValue() / known;
-    }
-  }
-
-  /**
-   * Nodes known in [from, to). Over a short stretch, counted entry by entry; over two grid
-   * cells or more (segments walked side by side spread the recent picks over the whole arc,
-   * and counting a sub-map walks its range) read from the grid, pro rata in the end cells,
-   * which also counts the nodes dropped from memory there.
-   */
-  private double knownBetween(BigInteger from, BigInteger to) {
-    int first = gridCell(from);
-    int last = gridCell(to);
-    if (last - first < 2) {
-      return entries.subMap(from, true, to, false).size();
-    }
-    double cell = arc.span().doubleValue() / GRID;
-    double known = grid[first] * ((first + 1) * cell - from.doubleValue()) / cell
-        + grid[last] * (to.doubleValue() - last * cell) / cell;
-    for (int c = first + 1; c < last; c++) {
-      known += grid[c];
-    }
-    return known;
+    return density.spacing();
   }
 
   /** All entries by position (read-only use). */
@@ -406,13 +358,9 @@ final class SweepTable {
     return entries;
   }
 
-  int gridCell(BigInteger position) {
-    return position.shiftRight(arc.span().bitLength() - 1 - 8).intValue();
-  }
-
-  /** Entries ever known in grid cell {@code cell}, dropped ones included. */
-  int gridCount(int cell) {
-    return grid[cell];
+  /** The arc's density: the grid of nodes ever known and the measured spacing. */
+  SweepDensity density() {
+    return density;
   }
 
   /**

@@ -74,7 +74,7 @@ final class SweepTargets implements SweepTable.LastPicker {
   private final Arc arc;
   private final Map<Block, Integer> blockProbes = new HashMap<>();
   private final SweepGaps gaps;
-  private final long[] regionProbedAt = new long[SweepTable.GRID];
+  private final long[] regionProbedAt = new long[SweepDensity.GRID];
   private long calls;
   private long probes;
   private long steps;
@@ -212,13 +212,13 @@ final class SweepTargets implements SweepTable.LastPicker {
    */
   private BigInteger emptyRegion(Random random) {
     double expected = arc.span().doubleValue() / table.spacing();
-    int blocks = Integer.highestOneBit((int) Math.max(2, Math.min(SweepTable.GRID,
+    int blocks = Integer.highestOneBit((int) Math.max(2, Math.min(SweepDensity.GRID,
         expected / 64)));
-    int cells = SweepTable.GRID / blocks;
+    int cells = SweepDensity.GRID / blocks;
     for (int b = 0; b < blocks; b++) {
       int known = 0;
       for (int c = b * cells; c < (b + 1) * cells; c++) {
-        known += table.gridCount(c);
+        known += table.density().count(c);
       }
       if (known == 0 && calls - regionProbedAt[b * cells] > REGION_EVERY) {
         regionProbedAt[b * cells] = calls;

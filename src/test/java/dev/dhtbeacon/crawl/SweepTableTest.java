@@ -218,7 +218,7 @@ class SweepTableTest {
       t.add(contact(frontId(half.subtract(s.multiply(BigInteger.valueOf(i)))), i), true);
     }
     // Every grid region must hold a node, or the empty-region seeding comes first.
-    for (int cell = 0; cell < SweepTable.GRID; cell++) {
+    for (int cell = 0; cell < SweepDensity.GRID; cell++) {
       if (cell >= 128 && cell < 132) {
         continue;
       }
