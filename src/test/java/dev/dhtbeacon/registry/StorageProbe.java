@@ -4,6 +4,7 @@ import dev.dhtbeacon.krpc.EventLoops;
 import dev.dhtbeacon.krpc.KrpcTransport;
 import dev.dhtbeacon.krpc.NetworkMode;
 import dev.dhtbeacon.krpc.QueryArgs;
+import dev.dhtbeacon.krpc.Reply;
 import dev.dhtbeacon.krpc.Response;
 import dev.dhtbeacon.krpc.Want;
 import dev.dhtbeacon.routing.Contact;
@@ -50,19 +51,24 @@ final class StorageProbe implements AutoCloseable {
 
   /**
    * The nodes among {@code nodes} that answer a {@code get} for {@code target} with an item of
-   * at least {@code seq} (any seq when {@code seq} is 0); silent nodes count as not holding it.
+   * at least {@code seq} (any seq when {@code seq} is 0). A node silent twice counts as not
+   * holding it: one datagram lost on a loaded machine must not read as a missing copy.
    */
   CompletableFuture<List<Contact>> holders(NodeId target, List<Contact> nodes, long seq) {
     List<CompletableFuture<Contact>> asks = new ArrayList<>();
     for (Contact c : nodes) {
-      asks.add(transport.query(c.address(), new QueryArgs.Get(target, null, Want.UNSPECIFIED),
-              TIMEOUT_MILLIS)
+      asks.add(get(c, target).exceptionallyCompose(silent -> get(c, target))
           .handle((reply, error) -> reply instanceof Response r && r.v() != null
               && r.seq() != null && r.seq() >= seq ? c : null));
     }
     return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new))
         .thenApply(v -> asks.stream().map(CompletableFuture::join)
             .filter(c -> c != null).toList());
+  }
+
+  private CompletableFuture<Reply> get(Contact c, NodeId target) {
+    return transport.query(c.address(), new QueryArgs.Get(target, null, Want.UNSPECIFIED),
+        TIMEOUT_MILLIS);
   }
 
   @Override
