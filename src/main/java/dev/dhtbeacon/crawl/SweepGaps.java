@@ -32,15 +32,7 @@ final class SweepGaps {
    * below {@code e}.
    */
   BigInteger[] below(Entry e, double minWidth) {
-    List<BigInteger> edges = new ArrayList<>();
-    for (Entry x : table.byPosition().headMap(e.position, false).descendingMap().values()) {
-      if (x.status.maybeLive()) {
-        edges.add(0, x.position);
-        if (edges.size() >= SweepTargets.WINDOW) {
-          break;
-        }
-      }
-    }
+    List<BigInteger> edges = maybeLiveBelow(e);
     if (edges.size() < SweepTargets.WINDOW && table.horizonFor(e.position).signum() == 0) {
       // Below the horizon nodes were dropped, not missing: only the arc's start is an edge.
       edges.add(0, BigInteger.ZERO);
@@ -50,10 +42,10 @@ final class SweepGaps {
   }
 
   /**
-   * Widest gap over {@code minWidth} among {@value SweepTargets#WINDOW} maybe-live nodes on
-   * either side.
+   * The positions of the {@value SweepTargets#WINDOW} maybe-live nodes nearest below
+   * {@code e}, lowest first (fewer if the table holds fewer).
    */
-  BigInteger[] around(Entry e, double minWidth) {
+  private List<BigInteger> maybeLiveBelow(Entry e) {
     List<BigInteger> edges = new ArrayList<>();
     for (Entry x : table.byPosition().headMap(e.position, false).descendingMap().values()) {
       if (x.status.maybeLive()) {
@@ -63,6 +55,15 @@ final class SweepGaps {
         }
       }
     }
+    return edges;
+  }
+
+  /**
+   * Widest gap over {@code minWidth} among {@value SweepTargets#WINDOW} maybe-live nodes on
+   * either side.
+   */
+  BigInteger[] around(Entry e, double minWidth) {
+    List<BigInteger> edges = maybeLiveBelow(e);
     edges.add(e.position);
     int above = 0;
     for (Entry x : table.byPosition().tailMap(e.position, false).values()) {
