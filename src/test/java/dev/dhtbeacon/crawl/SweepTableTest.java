@@ -90,9 +90,7 @@ class SweepTableTest {
   void heldBackEntriesWaitUntilTheFrontIsFarEnoughPastThem() {
     SweepTable t = new SweepTable(Arc.full(), SPACING_2000, 10_000);
     Random random = new Random(5);
-    for (int i = 0; i < 2_000; i++) {
-      t.add(contact(NodeId.random(random), i), true);
-    }
+    addRandom(t, random, 2_000, 0);
     Map<SweepTable.Role, Integer> handedOut = new HashMap<>();
     for (SweepTable.Entry e; (e = t.nextPending(0, 0, x -> true, 1_000,
         (lo, hi, last) -> null)) != null; ) {
@@ -120,9 +118,7 @@ class SweepTableTest {
   void finishedEntriesFarBehindAreDroppedAndLateOnesThereIgnored() {
     SweepTable t = new SweepTable(Arc.full(), SPACING_2000, 1_000);
     Random random = new Random(9);
-    for (int i = 0; i < 1_200; i++) {
-      t.add(contact(NodeId.random(random), i), true);
-    }
+    addRandom(t, random, 1_200, 0);
     for (int i = 0; i < 600; i++) {
       SweepTable.Entry e = t.nextPending(0, 0, x -> true, 10_000, (lo, hi, last) -> null);
       t.take(e);
@@ -139,9 +135,7 @@ class SweepTableTest {
   void theHorizonNeverMovesBackSoADroppedNodeIsNeverFoundTwice() {
     SweepTable t = new SweepTable(Arc.full(), SPACING_2000, 1_000);
     Random random = new Random(21);
-    for (int i = 0; i < 1_200; i++) {
-      t.add(contact(NodeId.random(random), i), true);
-    }
+    addRandom(t, random, 1_200, 0);
     // The lowest 600 are finished but for one held back to the very end (role LAST): such an
     // entry does not hold the front up, so finished ones above it are dropped first.
     List<SweepTable.Entry> low = new ArrayList<>(t.byPosition().values()).subList(0, 600);
@@ -163,9 +157,7 @@ class SweepTableTest {
 
     t.take(heldBack);
     heldBack.status = SweepTable.Status.ANSWERED;
-    for (int i = 0; i < 300; i++) {
-      t.add(contact(NodeId.random(random), 2_000 + i), true);
-    }
+    addRandom(t, random, 300, 2_000);
     assertTrue(t.flushIfFull() > 0);
     assertTrue(t.horizon().compareTo(first) >= 0, "the horizon moved back");
     long found = t.found();
@@ -191,9 +183,7 @@ class SweepTableTest {
     SweepTable t = new SweepTable(Arc.full(), SPACING_2000 * 50, 10_000);
     t.segments(segments);
     Random random = new Random(seed);
-    for (int i = 0; i < 2_000; i++) {
-      t.add(contact(NodeId.random(random), i), true);
-    }
+    addRandom(t, random, 2_000, 0);
     for (int i = 0; i < picks; i++) {
       SweepTable.Entry e = t.nextPending(i % segments, 0, x -> true, 10_000,
           (lo, hi, last) -> null);
@@ -238,6 +228,13 @@ class SweepTableTest {
   /** The id of {@code value} with bits 128..143 set, which makes it an ordinary (front) node. */
   private static NodeId frontId(BigInteger value) {
     return Arc.id(value.or(BigInteger.valueOf(0xffff).shiftLeft(16)));
+  }
+
+  /** Adds {@code count} nodes with random ids, numbered from {@code first} for their ports. */
+  private static void addRandom(SweepTable t, Random random, int count, int first) {
+    for (int i = 0; i < count; i++) {
+      t.add(contact(NodeId.random(random), first + i), true);
+    }
   }
 
   private static Contact contact(NodeId id, int i) {
