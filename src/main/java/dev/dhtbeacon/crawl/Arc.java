@@ -1,7 +1,6 @@
 package dev.dhtbeacon.crawl;
 
 import dev.dhtbeacon.routing.NodeId;
-import java.math.BigInteger;
 
 /**
  * The part of the 160-bit keyspace one sweep walks, and the order it walks it in: ids from
@@ -9,8 +8,8 @@ import java.math.BigInteger;
  * around. A full sweep is the whole keyspace from 0; a zone pass is one n-bit prefix zone from a
  * random point inside it. A position is an id's offset from the start along the walk.
  */
-record Arc(BigInteger lo, BigInteger span, BigInteger start) {
-  static final BigInteger KEYSPACE = BigInteger.ONE.shiftLeft(NodeId.BITS);
+record Arc(Int192 lo, Int192 span, Int192 start) {
+  static final Int192 KEYSPACE = Int192.ONE.shiftLeft(NodeId.BITS);
 
   Arc {
     if (span.signum() <= 0 || start.signum() < 0 || start.compareTo(span) >= 0
@@ -21,14 +20,14 @@ record Arc(BigInteger lo, BigInteger span, BigInteger start) {
 
   /** The whole keyspace from 0x00… upward. */
   static Arc full() {
-    return new Arc(BigInteger.ZERO, KEYSPACE, BigInteger.ZERO);
+    return new Arc(Int192.ZERO, KEYSPACE, Int192.ZERO);
   }
 
   /** The zone of ids whose first {@code bits} bits equal those of {@code inZone}, from there. */
   static Arc zone(NodeId inZone, int bits) {
-    BigInteger span = BigInteger.ONE.shiftLeft(NodeId.BITS - bits);
-    BigInteger id = value(inZone);
-    BigInteger lo = id.subtract(id.mod(span));
+    Int192 span = Int192.ONE.shiftLeft(NodeId.BITS - bits);
+    Int192 id = value(inZone);
+    Int192 lo = id.subtract(id.mod(span));
     return new Arc(lo, span, id.subtract(lo));
   }
 
@@ -38,39 +37,35 @@ record Arc(BigInteger lo, BigInteger span, BigInteger start) {
   }
 
   boolean contains(NodeId id) {
-    BigInteger v = value(id);
+    Int192 v = value(id);
     return v.compareTo(lo) >= 0 && v.compareTo(lo.add(span)) < 0;
   }
 
   /** The position of an id inside the arc; call only when {@link #contains}. */
-  BigInteger position(NodeId id) {
+  Int192 position(NodeId id) {
     return value(id).subtract(lo).subtract(start).mod(span);
   }
 
   /** The position of an id value inside the arc, which must contain it. */
-  BigInteger position(BigInteger idValue) {
+  Int192 position(Int192 idValue) {
     return idValue.subtract(lo).subtract(start).mod(span);
   }
 
   /** The id at a position. */
-  NodeId idAt(BigInteger position) {
+  NodeId idAt(Int192 position) {
     return id(lo.add(start.add(position).mod(span)));
   }
 
   /** A position as a fraction of the arc, in [0, 1). */
-  double fraction(BigInteger position) {
+  double fraction(Int192 position) {
     return position.doubleValue() / span.doubleValue();
   }
 
-  static BigInteger value(NodeId id) {
-    return new BigInteger(1, id.bytes());
+  static Int192 value(NodeId id) {
+    return Int192.of(id.bytes());
   }
 
-  static NodeId id(BigInteger value) {
-    byte[] raw = value.toByteArray();
-    byte[] out = new byte[NodeId.LENGTH];
-    int copy = Math.min(raw.length, NodeId.LENGTH);
-    System.arraycopy(raw, raw.length - copy, out, NodeId.LENGTH - copy, copy);
-    return NodeId.of(out);
+  static NodeId id(Int192 value) {
+    return NodeId.of(value.toBytes(NodeId.LENGTH));
   }
 }

@@ -9,7 +9,6 @@ import dev.dhtbeacon.routing.Contact;
 import dev.dhtbeacon.routing.NodeId;
 import dev.dhtbeacon.store.CrawlNode;
 import dev.dhtbeacon.store.CrawlState;
-import java.math.BigInteger;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -161,7 +160,7 @@ final class KeyspaceCrawler implements SweepHooks {
         : Arc.value(node.id().xor(start.farthest)).doubleValue() / 8;
     table = new SweepTable(Arc.full(), guess, settings.maxTableEntries());
     if (resumed) {
-      table.resumeAt(new BigInteger(state.cursorHex(), 16), new BigInteger(state.horizonHex(), 16));
+      table.resumeAt(Int192.parseHex(state.cursorHex()), Int192.parseHex(state.horizonHex()));
     }
     for (CrawlNode n : start.saved) {
       SweepTable.Status status = n.sweep() == sweep ? SweepTable.Status.ANSWERED
@@ -310,7 +309,7 @@ final class KeyspaceCrawler implements SweepHooks {
     recorder.failed(entry.contact, clock.millis());
   }
 
-  static String hex(BigInteger value) {
+  static String hex(Int192 value) {
     return Arc.id(value).hex();
   }
 }

@@ -1,7 +1,6 @@
 package dev.dhtbeacon.crawl;
 
 import dev.dhtbeacon.routing.Contact;
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Iterator;
@@ -36,7 +35,7 @@ final class SegmentScheduler {
   private final CrawlRateLimiter limiter;
   private final int segments;
   /** Entries handed out and not finished, by position. */
-  private final TreeMap<BigInteger, SweepTable.Entry> active = new TreeMap<>();
+  private final TreeMap<Int192, SweepTable.Entry> active = new TreeMap<>();
   /** Segments to visit at the next pick. */
   private final BitSet changed = new BitSet();
   private long lastFullScan;
@@ -85,7 +84,7 @@ final class SegmentScheduler {
         seg = changed.nextSetBit(seg + 1)) {
       changed.clear(seg);
       int busy = 0;
-      BigInteger lowest = null;
+      Int192 lowest = null;
       for (Iterator<SweepTable.Entry> it = active.subMap(table.segmentStart(seg),
           table.segmentEnd(seg)).values().iterator(); it.hasNext(); ) {
         SweepTable.Entry x = it.next();
@@ -134,7 +133,7 @@ final class SegmentScheduler {
   }
 
   /** A node was added to the table at {@code position}: its segment may have work. */
-  void added(BigInteger position) {
+  void added(Int192 position) {
     changed.set(table.segmentOf(position));
   }
 }

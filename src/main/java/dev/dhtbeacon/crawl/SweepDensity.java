@@ -1,6 +1,5 @@
 package dev.dhtbeacon.crawl;
 
-import java.math.BigInteger;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +20,7 @@ final class SweepDensity {
   private final Arc arc;
   private final double guessedSpacing;
   private final int[] grid = new int[GRID];
-  private final ArrayDeque<BigInteger> recentTaken = new ArrayDeque<>();
+  private final ArrayDeque<Int192> recentTaken = new ArrayDeque<>();
   private int takenSinceMeasure;
   private double measuredSpacing;
 
@@ -35,7 +34,7 @@ final class SweepDensity {
   }
 
   /** A node became known at {@code position}. */
-  void added(BigInteger position) {
+  void added(Int192 position) {
     grid[cell(position)]++;
   }
 
@@ -45,7 +44,7 @@ final class SweepDensity {
    *
    * @param known the nodes known now, by position
    */
-  void taken(BigInteger position, NavigableMap<BigInteger, ?> known) {
+  void taken(Int192 position, NavigableMap<Int192, ?> known) {
     recentTaken.addLast(position);
     if (recentTaken.size() > SPACING_WINDOW) {
       recentTaken.removeFirst();
@@ -54,10 +53,10 @@ final class SweepDensity {
       return;
     }
     takenSinceMeasure = 0;
-    List<BigInteger> sorted = new ArrayList<>(recentTaken);
+    List<Int192> sorted = new ArrayList<>(recentTaken);
     sorted.sort(null);
-    BigInteger q1 = sorted.get(sorted.size() / 4);
-    BigInteger q3 = sorted.get(sorted.size() * 3 / 4);
+    Int192 q1 = sorted.get(sorted.size() / 4);
+    Int192 q3 = sorted.get(sorted.size() * 3 / 4);
     double count = knownBetween(q1, q3, known);
     if (count >= 8) {
       measuredSpacing = q3.subtract(q1).doubleValue() / count;
@@ -69,7 +68,7 @@ final class SweepDensity {
     return measuredSpacing > 0 ? measuredSpacing : guessedSpacing;
   }
 
-  int cell(BigInteger position) {
+  int cell(Int192 position) {
     return position.shiftRight(arc.span().bitLength() - 1 - 8).intValue();
   }
 
@@ -84,8 +83,8 @@ final class SweepDensity {
    * and counting a sub-map walks its range) read from the grid, pro rata in the end cells,
    * which also counts the nodes dropped from memory there.
    */
-  private double knownBetween(BigInteger from, BigInteger to,
-      NavigableMap<BigInteger, ?> known) {
+  private double knownBetween(Int192 from, Int192 to,
+      NavigableMap<Int192, ?> known) {
     int first = cell(from);
     int last = cell(to);
     if (last - first < 2) {

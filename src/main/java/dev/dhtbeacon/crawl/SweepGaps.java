@@ -1,7 +1,6 @@
 package dev.dhtbeacon.crawl;
 
 import dev.dhtbeacon.crawl.SweepTable.Entry;
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -20,8 +19,8 @@ final class SweepGaps {
   static final double GAP_SCAN_SLACK = 64;
 
   private final SweepTable table;
-  private final Map<BigInteger, Integer> gapProbes = new HashMap<>();
-  private final Map<BigInteger, GapScan> gapScans = new HashMap<>();
+  private final Map<Int192, Integer> gapProbes = new HashMap<>();
+  private final Map<Int192, GapScan> gapScans = new HashMap<>();
 
   SweepGaps(SweepTable table) {
     this.table = table;
@@ -31,11 +30,11 @@ final class SweepGaps {
    * Widest gap over {@code minWidth} among the {@value SweepTargets#WINDOW} maybe-live nodes
    * below {@code e}.
    */
-  BigInteger[] below(Entry e, double minWidth) {
-    List<BigInteger> edges = maybeLiveBelow(e);
+  Int192[] below(Entry e, double minWidth) {
+    List<Int192> edges = maybeLiveBelow(e);
     if (edges.size() < SweepTargets.WINDOW && table.horizonFor(e.position).signum() == 0) {
       // Below the horizon nodes were dropped, not missing: only the arc's start is an edge.
-      edges.add(0, BigInteger.ZERO);
+      edges.add(0, Int192.ZERO);
     }
     edges.add(e.position);
     return widest(edges, minWidth);
@@ -45,8 +44,8 @@ final class SweepGaps {
    * The positions of the {@value SweepTargets#WINDOW} maybe-live nodes nearest below
    * {@code e}, lowest first (fewer if the table holds fewer).
    */
-  private List<BigInteger> maybeLiveBelow(Entry e) {
-    List<BigInteger> edges = new ArrayList<>();
+  private List<Int192> maybeLiveBelow(Entry e) {
+    List<Int192> edges = new ArrayList<>();
     for (Entry x : table.byPosition().headMap(e.position, false).descendingMap().values()) {
       if (x.status.maybeLive()) {
         edges.add(0, x.position);
@@ -62,8 +61,8 @@ final class SweepGaps {
    * Widest gap over {@code minWidth} among {@value SweepTargets#WINDOW} maybe-live nodes on
    * either side.
    */
-  BigInteger[] around(Entry e, double minWidth) {
-    List<BigInteger> edges = maybeLiveBelow(e);
+  Int192[] around(Entry e, double minWidth) {
+    List<Int192> edges = maybeLiveBelow(e);
     edges.add(e.position);
     int above = 0;
     for (Entry x : table.byPosition().tailMap(e.position, false).values()) {
@@ -77,13 +76,13 @@ final class SweepGaps {
     return widest(edges, minWidth);
   }
 
-  private BigInteger[] widest(List<BigInteger> edges, double minWidth) {
-    BigInteger[] best = null;
+  private Int192[] widest(List<Int192> edges, double minWidth) {
+    Int192[] best = null;
     double bestWidth = minWidth;
     for (int i = 1; i < edges.size(); i++) {
       double width = edges.get(i).subtract(edges.get(i - 1)).doubleValue();
       if (width > bestWidth && gapProbes.getOrDefault(edges.get(i - 1), 0) < MAX_GAP_PROBES) {
-        best = new BigInteger[] {edges.get(i - 1), edges.get(i)};
+        best = new Int192[] {edges.get(i - 1), edges.get(i)};
         bestWidth = width;
       }
     }
@@ -97,15 +96,15 @@ final class SweepGaps {
    * moves {@value #GAP_SCAN_SLACK} spacings): a cached gap that a reply has filled since is
    * recognised and dropped on use.
    */
-  BigInteger[] widestOpen(BigInteger lo, BigInteger hi, double minWidth) {
+  Int192[] widestOpen(Int192 lo, Int192 hi, double minWidth) {
     GapScan scan = gapScans.get(lo);
     if (scan == null || ++scan.uses > GAP_SCAN_EVERY
         || hi.subtract(scan.hi).abs().doubleValue() > GAP_SCAN_SLACK * table.spacing()) {
       scan = new GapScan(hi, gapsIn(lo, hi, minWidth));
       gapScans.put(lo, scan);
     }
-    for (Iterator<BigInteger[]> it = scan.gaps.iterator(); it.hasNext(); ) {
-      BigInteger[] gap = it.next();
+    for (Iterator<Int192[]> it = scan.gaps.iterator(); it.hasNext(); ) {
+      Int192[] gap = it.next();
       if (gapProbes.getOrDefault(gap[0], 0) >= MAX_GAP_PROBES || filled(gap)) {
         it.remove();
       } else {
@@ -116,26 +115,26 @@ final class SweepGaps {
   }
 
   /** Every gap over {@code minWidth} between maybe-live nodes in {@code [lo, hi)}, widest first. */
-  private List<BigInteger[]> gapsIn(BigInteger lo, BigInteger hi, double minWidth) {
-    List<BigInteger[]> gaps = new ArrayList<>();
-    BigInteger previous = lo.max(table.horizonFor(lo));
+  private List<Int192[]> gapsIn(Int192 lo, Int192 hi, double minWidth) {
+    List<Int192[]> gaps = new ArrayList<>();
+    Int192 previous = lo.max(table.horizonFor(lo));
     for (Entry x : table.byPosition().subMap(lo, true, hi, false).values()) {
       if (x.status.maybeLive()) {
         if (x.position.subtract(previous).doubleValue() > minWidth) {
-          gaps.add(new BigInteger[] {previous, x.position});
+          gaps.add(new Int192[] {previous, x.position});
         }
         previous = previous.max(x.position);
       }
     }
     if (hi.subtract(previous).doubleValue() > minWidth) {
-      gaps.add(new BigInteger[] {previous, hi});
+      gaps.add(new Int192[] {previous, hi});
     }
     gaps.sort((a, b) -> b[1].subtract(b[0]).compareTo(a[1].subtract(a[0])));
     return gaps;
   }
 
   /** Whether a maybe-live node has been learnt inside {@code gap} since it was found. */
-  private boolean filled(BigInteger[] gap) {
+  private boolean filled(Int192[] gap) {
     for (Entry x : table.byPosition().subMap(gap[0], false, gap[1], false).values()) {
       if (x.status.maybeLive()) {
         return true;
@@ -146,23 +145,23 @@ final class SweepGaps {
 
   /** The gaps of one range of the arc, as last scanned. */
   private static final class GapScan {
-    final BigInteger hi;
-    final List<BigInteger[]> gaps;
+    final Int192 hi;
+    final List<Int192[]> gaps;
     int uses;
 
-    GapScan(BigInteger hi, List<BigInteger[]> gaps) {
+    GapScan(Int192 hi, List<Int192[]> gaps) {
       this.hi = hi;
       this.gaps = gaps;
     }
   }
 
   /** The middle of a gap on its first probe, then its lower and upper quarter. */
-  BigInteger pointIn(BigInteger[] gap) {
+  Int192 pointIn(Int192[] gap) {
     if (gapProbes.size() > SweepTargets.MAX_REMEMBERED_PROBES) {
       gapProbes.clear();
     }
     int n = gapProbes.merge(gap[0], 1, Integer::sum) - 1;
-    BigInteger width = gap[1].subtract(gap[0]);
+    Int192 width = gap[1].subtract(gap[0]);
     return n == 0 ? gap[0].add(width.shiftRight(1))
         : n == 1 ? gap[0].add(width.shiftRight(2)) : gap[1].subtract(width.shiftRight(2));
   }

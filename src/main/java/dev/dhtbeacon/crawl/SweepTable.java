@@ -2,7 +2,6 @@ package dev.dhtbeacon.crawl;
 
 import dev.dhtbeacon.routing.Contact;
 import dev.dhtbeacon.routing.NodeId;
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.Iterator;
@@ -58,7 +57,7 @@ final class SweepTable {
   /** One known node. */
   static final class Entry {
     final Contact contact;
-    final BigInteger position;
+    final Int192 position;
     final Role role;
     Status status = Status.PENDING;
     /** 1 supports BEP 51, 0 does not, -1 unknown. */
@@ -69,9 +68,9 @@ final class SweepTable {
     /** How many replies named this node after it was first heard of. */
     int mentions;
     /** A position {@link SweepTargets} chose for it when it was picked, or null. */
-    BigInteger aim;
+    Int192 aim;
 
-    Entry(Contact contact, BigInteger position, Role role) {
+    Entry(Contact contact, Int192 position, Role role) {
       this.contact = contact;
       this.position = position;
       this.role = role;
@@ -87,16 +86,16 @@ final class SweepTable {
   private final Arc arc;
   private final int maxEntries;
   private final SweepDensity density;
-  private final TreeMap<BigInteger, Entry> entries = new TreeMap<>();
-  private final Map<Role, TreeMap<BigInteger, Entry>> waiting = new EnumMap<>(Role.class);
+  private final TreeMap<Int192, Entry> entries = new TreeMap<>();
+  private final Map<Role, TreeMap<Int192, Entry>> waiting = new EnumMap<>(Role.class);
   private int segments = 1;
   /** Segment i spans [bounds[i], bounds[i + 1]): computed once, asked for on every pick. */
-  private BigInteger[] bounds;
+  private Int192[] bounds;
   /** log2 of the segment width when the arc's span is a power of two (always, in practice). */
   private int segmentShift = -1;
-  private BigInteger segmentWidth;
-  private BigInteger[] cursors = {BigInteger.ZERO};
-  private BigInteger[] horizons = {null};
+  private Int192 segmentWidth;
+  private Int192[] cursors = {Int192.ZERO};
+  private Int192[] horizons = {null};
   private long found;
   private long ignored;
 
@@ -126,56 +125,56 @@ final class SweepTable {
     if (k < 1 || Integer.bitCount(k) != 1) {
       throw new IllegalArgumentException("segments must be a power of two, got " + k);
     }
-    BigInteger[] oldCursors = cursors;
-    BigInteger[] oldHorizons = horizons;
+    Int192[] oldCursors = cursors;
+    Int192[] oldHorizons = horizons;
     segments = k;
     setSegmentWidth(k);
-    cursors = new BigInteger[k];
-    horizons = new BigInteger[k];
+    cursors = new Int192[k];
+    horizons = new Int192[k];
     for (int i = 0; i < k; i++) {
       cursors[i] = segmentStart(i);
       horizons[i] = oldHorizons[0];
     }
-    BigInteger saved = oldCursors[0];
+    Int192 saved = oldCursors[0];
     if (saved.signum() > 0) {
       cursors[segmentOf(saved)] = saved;
     }
   }
 
   private void setSegmentWidth(int k) {
-    BigInteger span = arc.span();
-    segmentWidth = span.divide(BigInteger.valueOf(k));
+    Int192 span = arc.span();
+    segmentWidth = span.divide(Int192.valueOf(k));
     segmentShift = span.bitCount() == 1 ? segmentWidth.bitLength() - 1 : -1;
-    bounds = new BigInteger[k + 1];
+    bounds = new Int192[k + 1];
     for (int i = 0; i < k; i++) {
-      bounds[i] = segmentWidth.multiply(BigInteger.valueOf(i));
+      bounds[i] = segmentWidth.multiply(Int192.valueOf(i));
     }
     bounds[k] = span;
   }
 
-  int segmentOf(BigInteger position) {
+  int segmentOf(Int192 position) {
     int seg = segmentShift >= 0 ? position.shiftRight(segmentShift).intValue()
         : position.divide(segmentWidth).intValue();
     return Math.min(segments - 1, seg);
   }
 
-  BigInteger segmentStart(int segment) {
+  Int192 segmentStart(int segment) {
     return bounds[segment];
   }
 
   /** The first position after segment {@code segment}. */
-  BigInteger segmentEnd(int segment) {
+  Int192 segmentEnd(int segment) {
     return bounds[segment + 1];
   }
 
-  private BigInteger horizonAt(BigInteger position) {
+  private Int192 horizonAt(Int192 position) {
     return horizons[segmentOf(position)];
   }
 
   /** The horizon of the segment holding {@code position} (0 if nothing was dropped there). */
-  BigInteger horizonFor(BigInteger position) {
-    BigInteger h = horizonAt(position);
-    return h == null ? BigInteger.ZERO : h;
+  Int192 horizonFor(Int192 position) {
+    Int192 h = horizonAt(position);
+    return h == null ? Int192.ZERO : h;
   }
 
   Arc arc() {
@@ -193,13 +192,13 @@ final class SweepTable {
     if (!arc.contains(contact.id())) {
       return null;
     }
-    BigInteger position = arc.position(contact.id());
+    Int192 position = arc.position(contact.id());
     Entry known = entries.get(position);
     if (known != null) {
       known.mentions++;
       return null;
     }
-    BigInteger horizon = horizonAt(position);
+    Int192 horizon = horizonAt(position);
     if ((horizon != null && position.compareTo(horizon) <= 0)
         || entries.size() >= 2 * maxEntries) {
       ignored++;
@@ -246,8 +245,8 @@ final class SweepTable {
    */
   Entry nextPending(int segment, long nowMillis, Predicate<Entry> ok, int scanLimit,
       LastPicker lastPicker) {
-    BigInteger lo = segmentStart(segment);
-    BigInteger hi = segmentEnd(segment);
+    Int192 lo = segmentStart(segment);
+    Int192 hi = segmentEnd(segment);
     Entry front = first(waiting.get(Role.FRONT).subMap(lo, true, hi, false), nowMillis, ok,
         scanLimit);
     double lag = LAG_SPACINGS * spacing();
@@ -261,7 +260,7 @@ final class SweepTable {
         return r;
       }
     }
-    NavigableMap<BigInteger, Entry> last = waiting.get(Role.LAST).subMap(lo, true, hi, false);
+    NavigableMap<Int192, Entry> last = waiting.get(Role.LAST).subMap(lo, true, hi, false);
     if (front != null && !none(last)
         && front.position.subtract(last.firstKey()).doubleValue() > LAST_LAG_SPACINGS * spacing()) {
       // Far behind the front: its region is done, so memory need not hold it any longer.
@@ -287,10 +286,10 @@ final class SweepTable {
 
   /** Chooses which held-back entry goes when only those are left, and aims it; or null. */
   interface LastPicker {
-    Entry pick(BigInteger lo, BigInteger hi, NavigableMap<BigInteger, Entry> last);
+    Entry pick(Int192 lo, Int192 hi, NavigableMap<Int192, Entry> last);
   }
 
-  private static Entry first(Map<BigInteger, Entry> map, long nowMillis, Predicate<Entry> ok,
+  private static Entry first(Map<Int192, Entry> map, long nowMillis, Predicate<Entry> ok,
       int scanLimit) {
     int scanned = 0;
     for (Entry e : map.values()) {
@@ -329,7 +328,7 @@ final class SweepTable {
   }
 
   boolean hasPending() {
-    for (TreeMap<BigInteger, Entry> q : waiting.values()) {
+    for (TreeMap<Int192, Entry> q : waiting.values()) {
       if (!q.isEmpty()) {
         return true;
       }
@@ -340,7 +339,7 @@ final class SweepTable {
   /** The earliest time a deferred waiting entry may be asked, or Long.MAX_VALUE. */
   long earliestNotBefore() {
     long min = Long.MAX_VALUE;
-    for (TreeMap<BigInteger, Entry> q : waiting.values()) {
+    for (TreeMap<Int192, Entry> q : waiting.values()) {
       for (Entry e : q.values()) {
         min = Math.min(min, e.notBeforeMillis);
       }
@@ -354,7 +353,7 @@ final class SweepTable {
   }
 
   /** All entries by position (read-only use). */
-  NavigableMap<BigInteger, Entry> byPosition() {
+  NavigableMap<Int192, Entry> byPosition() {
     return entries;
   }
 
@@ -369,14 +368,14 @@ final class SweepTable {
    */
   List<NodeId> widestGaps(int max, double minSpacings) {
     double threshold = minSpacings * spacing();
-    PriorityQueue<BigInteger[]> widest = new PriorityQueue<>((a, b) -> a[0].compareTo(b[0]));
-    BigInteger previous = horizon();
-    List<BigInteger> edges = new ArrayList<>(entries.keySet());
+    PriorityQueue<Int192[]> widest = new PriorityQueue<>((a, b) -> a[0].compareTo(b[0]));
+    Int192 previous = horizon();
+    List<Int192> edges = new ArrayList<>(entries.keySet());
     edges.add(arc.span());
-    for (BigInteger p : edges) {
-      BigInteger gap = p.subtract(previous);
+    for (Int192 p : edges) {
+      Int192 gap = p.subtract(previous);
       if (gap.doubleValue() > threshold) {
-        widest.add(new BigInteger[] {gap, previous.add(p).shiftRight(1)});
+        widest.add(new Int192[] {gap, previous.add(p).shiftRight(1)});
         if (widest.size() > max) {
           widest.poll();
         }
@@ -404,19 +403,19 @@ final class SweepTable {
     }
     int count = 0;
     int target = maxEntries * 9 / 10;
-    BigInteger margin = BigInteger.valueOf((long) (LAG_SPACINGS * spacing() / 0x1p100))
+    Int192 margin = Int192.valueOf((long) (LAG_SPACINGS * spacing() / 0x1p100))
         .shiftLeft(100);
     for (int seg = 0; seg < segments && entries.size() > target; seg++) {
-      BigInteger lo = segmentStart(seg);
-      BigInteger hi = segmentEnd(seg);
-      BigInteger front = hi;
+      Int192 lo = segmentStart(seg);
+      Int192 hi = segmentEnd(seg);
+      Int192 front = hi;
       for (Entry e : entries.subMap(lo, true, hi, false).values()) {
         if (!e.status.finished() && e.role != Role.LAST) {
           front = e.position;
           break;
         }
       }
-      BigInteger limit = front.subtract(margin);
+      Int192 limit = front.subtract(margin);
       if (limit.compareTo(lo) <= 0) {
         continue;
       }
@@ -444,22 +443,22 @@ final class SweepTable {
    * chain of replies that leads it upward breaks; any node can restart it, since every routing
    * table holds some nodes of every large region.
    */
-  BigInteger stalled(int segment, double reach) {
-    BigInteger lo = segmentStart(segment);
-    BigInteger hi = segmentEnd(segment);
+  Int192 stalled(int segment, double reach) {
+    Int192 lo = segmentStart(segment);
+    Int192 hi = segmentEnd(segment);
     if (!none(waiting.get(Role.FRONT).subMap(lo, true, hi, false))
         || !none(waiting.get(Role.LAGGING).subMap(lo, true, hi, false))) {
       return null;
     }
-    BigInteger from = cursors[segment].max(lo);
-    BigInteger next = entries.higherKey(from);
+    Int192 from = cursors[segment].max(lo);
+    Int192 next = entries.higherKey(from);
     if (next != null && next.compareTo(hi) < 0) {
       from = entries.subMap(from, true, hi, false).lastKey();
     }
     if (hi.subtract(from).doubleValue() <= reach) {
       return null;
     }
-    return from.add(BigInteger.valueOf((long) (2 * spacing() / 0x1p100)).shiftLeft(100));
+    return from.add(Int192.valueOf((long) (2 * spacing() / 0x1p100)).shiftLeft(100));
   }
 
   /**
@@ -476,7 +475,7 @@ final class SweepTable {
 
   /** How much of the arc lies behind the segments' cursors, from 0 to 1. */
   double cursorFraction() {
-    BigInteger behind = BigInteger.ZERO;
+    Int192 behind = Int192.ZERO;
     for (int i = 0; i < segments; i++) {
       behind = behind.add(cursors[i].subtract(segmentStart(i)));
     }
@@ -484,9 +483,9 @@ final class SweepTable {
   }
 
   /** The highest position handed out so far. */
-  BigInteger cursor() {
-    BigInteger max = BigInteger.ZERO;
-    for (BigInteger c : cursors) {
+  Int192 cursor() {
+    Int192 max = Int192.ZERO;
+    for (Int192 c : cursors) {
       max = max.max(c);
     }
     return max;
@@ -496,7 +495,7 @@ final class SweepTable {
    * Restores a saved sweep's cursor and horizon (before {@link #segments} and before restoring
    * entries); the horizon then applies to every segment.
    */
-  void resumeAt(BigInteger cursor, BigInteger horizon) {
+  void resumeAt(Int192 cursor, Int192 horizon) {
     cursors[0] = cursor;
     for (int i = 0; i < horizons.length; i++) {
       horizons[i] = horizon.signum() > 0 ? horizon : null;
@@ -504,15 +503,15 @@ final class SweepTable {
   }
 
   /** The lowest segment horizon: everything below it was dropped from memory. */
-  BigInteger horizon() {
-    BigInteger min = null;
-    for (BigInteger h : horizons) {
+  Int192 horizon() {
+    Int192 min = null;
+    for (Int192 h : horizons) {
       if (h == null) {
-        return BigInteger.ZERO;
+        return Int192.ZERO;
       }
       min = min == null ? h : min.min(h);
     }
-    return min == null ? BigInteger.ZERO : min;
+    return min == null ? Int192.ZERO : min;
   }
 
   /** Distinct nodes this sweep has heard of (dropped ones included). */

@@ -2,7 +2,6 @@ package dev.dhtbeacon.crawl;
 
 import dev.dhtbeacon.crawl.SweepTable.Entry;
 import dev.dhtbeacon.routing.NodeId;
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -64,9 +63,9 @@ final class SweepTargets implements SweepTable.LastPicker {
   private static final int CROWDED = 32;
 
   /** An aligned block of ids: {@code [lo, lo + 2^sizeBits)}, a subtree of the keyspace. */
-  record Block(BigInteger lo, int sizeBits) {
+  record Block(Int192 lo, int sizeBits) {
     NodeId randomId(Random random) {
-      return Arc.id(lo.or(new BigInteger(sizeBits, random)));
+      return Arc.id(lo.or(Int192.random(sizeBits, random)));
     }
   }
 
@@ -102,7 +101,7 @@ final class SweepTargets implements SweepTable.LastPicker {
       neighbourhoods++;
       return neighbourhood(e.contact.id(), random);
     }
-    BigInteger region = emptyRegion(random);
+    Int192 region = emptyRegion(random);
     if (region == null) {
       region = stalledSegment(s);
     }
@@ -117,7 +116,7 @@ final class SweepTargets implements SweepTable.LastPicker {
         return probe(b, random);
       }
     }
-    BigInteger[] gap = e.role == SweepTable.Role.LAGGING ? gaps.around(e, LAG_GAP * s)
+    Int192[] gap = e.role == SweepTable.Role.LAGGING ? gaps.around(e, LAG_GAP * s)
         : front ? null : gaps.below(e, GAP * s);
     if (gap != null) {
       probes++;
@@ -132,8 +131,8 @@ final class SweepTargets implements SweepTable.LastPicker {
       }
     }
     steps++;
-    BigInteger step = BigInteger.valueOf((long) (STEP * s / 0x1p100)).shiftLeft(100);
-    return arc.idAt(e.position.add(step).min(arc.span().subtract(BigInteger.ONE)));
+    Int192 step = Int192.valueOf((long) (STEP * s / 0x1p100)).shiftLeft(100);
+    return arc.idAt(e.position.add(step).min(arc.span().subtract(Int192.ONE)));
   }
 
   private NodeId lastTarget(Entry e, double s, Random random) {
@@ -163,13 +162,13 @@ final class SweepTargets implements SweepTable.LastPicker {
   NodeId neighbourhood(NodeId id, Random random) {
     int bits = Math.max(0, Math.min(NodeId.BITS - arc.prefixBits(),
         Math.getExponent(table.spacing())));
-    BigInteger value = Arc.value(id);
-    return Arc.id(value.shiftRight(bits).shiftLeft(bits).or(new BigInteger(bits, random)));
+    Int192 value = Arc.value(id);
+    return Arc.id(value.shiftRight(bits).shiftLeft(bits).or(Int192.random(bits, random)));
   }
 
   /** Whether fewer than two maybe-live nodes are known within {@code reach} of {@code e}. */
   boolean isolated(Entry e, double reach) {
-    BigInteger r = BigInteger.valueOf((long) (reach / 0x1p100)).shiftLeft(100);
+    Int192 r = Int192.valueOf((long) (reach / 0x1p100)).shiftLeft(100);
     int near = 0;
     for (Entry x : table.byPosition()
         .subMap(e.position.subtract(r), true, e.position.add(r), true).values()) {
@@ -191,13 +190,13 @@ final class SweepTargets implements SweepTable.LastPicker {
   }
 
   /** Just above the end of a stalled segment, one in {@value #REGION_EVERY} calls; or null. */
-  private BigInteger stalledSegment(double s) {
+  private Int192 stalledSegment(double s) {
     if (calls % REGION_EVERY != 0) {
       return null;
     }
     for (int i = 0; i < table.segmentCount(); i++) {
       int seg = (int) ((calls / REGION_EVERY + i) % table.segmentCount());
-      BigInteger p = table.stalled(seg, FRONTIER * s);
+      Int192 p = table.stalled(seg, FRONTIER * s);
       if (p != null) {
         return p;
       }
@@ -210,7 +209,7 @@ final class SweepTargets implements SweepTable.LastPicker {
    * (between a half and a 256th of the arc), not probed in the last {@value #REGION_EVERY}
    * calls; or null.
    */
-  private BigInteger emptyRegion(Random random) {
+  private Int192 emptyRegion(Random random) {
     double expected = arc.span().doubleValue() / table.spacing();
     int blocks = Integer.highestOneBit((int) Math.max(2, Math.min(SweepDensity.GRID,
         expected / 64)));
@@ -223,7 +222,7 @@ final class SweepTargets implements SweepTable.LastPicker {
       if (known == 0 && calls - regionProbedAt[b * cells] > REGION_EVERY) {
         regionProbedAt[b * cells] = calls;
         int sizeBits = arc.span().bitLength() - 1 - Integer.numberOfTrailingZeros(blocks);
-        return BigInteger.valueOf(b).shiftLeft(sizeBits).or(new BigInteger(sizeBits, random));
+        return Int192.valueOf(b).shiftLeft(sizeBits).or(Int192.random(sizeBits, random));
       }
     }
     return null;
@@ -235,13 +234,13 @@ final class SweepTargets implements SweepTable.LastPicker {
    * {@value #MAX_BLOCK_PROBES} times; or null.
    */
   Block emptyBlockBeside(Entry e, double minSize) {
-    BigInteger id = Arc.value(e.contact.id());
+    Int192 id = Arc.value(e.contact.id());
     for (int level = arc.prefixBits(); level < NodeId.BITS; level++) {
       int sizeBits = NodeId.BITS - level - 1;
       if (Math.scalb(1.0, sizeBits) < minSize) {
         return null;
       }
-      BigInteger lo = id.shiftRight(sizeBits).flipBit(0).shiftLeft(sizeBits);
+      Int192 lo = id.shiftRight(sizeBits).flipBit(0).shiftLeft(sizeBits);
       Block block = new Block(lo, sizeBits);
       if (blockProbes.getOrDefault(block, 0) < MAX_BLOCK_PROBES && !holdsMaybeLive(lo, sizeBits)) {
         return block;
@@ -250,14 +249,14 @@ final class SweepTargets implements SweepTable.LastPicker {
     return null;
   }
 
-  private boolean holdsMaybeLive(BigInteger lo, int sizeBits) {
-    BigInteger from = arc.position(lo);
-    BigInteger to = arc.position(lo.add(BigInteger.ONE.shiftLeft(sizeBits))
-        .subtract(BigInteger.ONE));
+  private boolean holdsMaybeLive(Int192 lo, int sizeBits) {
+    Int192 from = arc.position(lo);
+    Int192 to = arc.position(lo.add(Int192.ONE.shiftLeft(sizeBits))
+        .subtract(Int192.ONE));
     if (from.compareTo(to) <= 0 && to.compareTo(table.horizonFor(to)) <= 0) {
       return true;  // swept already, its entries dropped from memory
     }
-    NavigableMap<BigInteger, Entry> all = table.byPosition();
+    NavigableMap<Int192, Entry> all = table.byPosition();
     if (from.compareTo(to) <= 0) {
       return liveOrCrowded(all.subMap(from, true, to, true), 0) < 0;
     }
@@ -270,7 +269,7 @@ final class SweepTargets implements SweepTable.LastPicker {
    * {@value #CROWDED} entries (counting {@code seen} before) were passed, else how many were.
    * Never sizes the map: a sub-map view counts its whole range.
    */
-  private static int liveOrCrowded(NavigableMap<BigInteger, Entry> map, int seen) {
+  private static int liveOrCrowded(NavigableMap<Int192, Entry> map, int seen) {
     for (Entry x : map.values()) {
       if (x.status.maybeLive() || ++seen >= CROWDED) {
         return -1;
@@ -308,8 +307,8 @@ final class SweepTargets implements SweepTable.LastPicker {
    * gap over {@value #END_GAP} spacings in {@code [lo, hi)}, aimed at it; null if no such gap.
    */
   @Override
-  public Entry pick(BigInteger lo, BigInteger hi, NavigableMap<BigInteger, Entry> last) {
-    BigInteger[] gap = gaps.widestOpen(lo, hi, END_GAP * table.spacing());
+  public Entry pick(Int192 lo, Int192 hi, NavigableMap<Int192, Entry> last) {
+    Int192[] gap = gaps.widestOpen(lo, hi, END_GAP * table.spacing());
     if (gap == null) {
       return null;
     }
@@ -324,16 +323,16 @@ final class SweepTargets implements SweepTable.LastPicker {
    * The entry sharing the longest id prefix with the id at {@code position} (ties: the
    * numerically nearest): the one whose routing table knows that spot best.
    */
-  private Entry prefixNearest(NavigableMap<BigInteger, Entry> map, BigInteger position) {
+  private Entry prefixNearest(NavigableMap<Int192, Entry> map, Int192 position) {
     if (SweepTable.none(map)) {
       return null;
     }
-    BigInteger id = Arc.value(arc.idAt(position));
+    Int192 id = Arc.value(arc.idAt(position));
     for (int sizeBits = 0; sizeBits <= NodeId.BITS - arc.prefixBits(); sizeBits++) {
-      BigInteger lo = id.shiftRight(sizeBits).shiftLeft(sizeBits);
-      BigInteger from = arc.position(lo);
-      BigInteger to = arc.position(lo.add(BigInteger.ONE.shiftLeft(sizeBits))
-          .subtract(BigInteger.ONE));
+      Int192 lo = id.shiftRight(sizeBits).shiftLeft(sizeBits);
+      Int192 from = arc.position(lo);
+      Int192 to = arc.position(lo.add(Int192.ONE.shiftLeft(sizeBits))
+          .subtract(Int192.ONE));
       if (from.compareTo(to) > 0) {
         break;
       }
@@ -343,16 +342,16 @@ final class SweepTargets implements SweepTable.LastPicker {
       if (from.compareTo(to) > 0) {
         continue;
       }
-      NavigableMap<BigInteger, Entry> in = map.subMap(from, true, to, true);
+      NavigableMap<Int192, Entry> in = map.subMap(from, true, to, true);
       if (!SweepTable.none(in)) {
-        Map.Entry<BigInteger, Entry> below = in.floorEntry(position);
-        Map.Entry<BigInteger, Entry> above = in.ceilingEntry(position);
+        Map.Entry<Int192, Entry> below = in.floorEntry(position);
+        Map.Entry<Int192, Entry> above = in.ceilingEntry(position);
         return below == null ? above.getValue() : above == null ? below.getValue()
             : position.subtract(below.getKey()).compareTo(above.getKey().subtract(position)) <= 0
                 ? below.getValue() : above.getValue();
       }
     }
-    Map.Entry<BigInteger, Entry> first = map.firstEntry();
+    Map.Entry<Int192, Entry> first = map.firstEntry();
     return first == null ? null : first.getValue();
   }
 

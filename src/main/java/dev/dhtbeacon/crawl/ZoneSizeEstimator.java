@@ -2,7 +2,6 @@ package dev.dhtbeacon.crawl;
 
 import dev.dhtbeacon.node.DhtNode;
 import dev.dhtbeacon.routing.NodeId;
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -200,7 +199,7 @@ public final class ZoneSizeEstimator {
 
   /** A random id whose first {@code bits} bits are {@code prefix}. */
   static NodeId randomIn(long prefix, int bits, Random random) {
-    BigInteger low = new BigInteger(NodeId.BITS - bits, random);
-    return Arc.id(BigInteger.valueOf(prefix).shiftLeft(NodeId.BITS - bits).or(low));
+    Int192 low = Int192.random(NodeId.BITS - bits, random);
+    return Arc.id(Int192.valueOf(prefix).shiftLeft(NodeId.BITS - bits).or(low));
   }
 }

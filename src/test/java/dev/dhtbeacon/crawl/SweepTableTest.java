@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.dhtbeacon.node.Testnet;
 import dev.dhtbeacon.routing.Contact;
 import dev.dhtbeacon.routing.NodeId;
-import java.math.BigInteger;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -71,7 +70,7 @@ class SweepTableTest {
       all.add(c);
     }
     assertNull(t.add(all.get(0), true), "a known node is not added twice");
-    BigInteger previous = BigInteger.ONE.negate();
+    Int192 previous = Int192.ONE.negate();
     int taken = 0;
     for (SweepTable.Entry e; (e = t.nextPending(0, 0, x -> true, 1_000,
         (lo, hi, last) -> null)) != null; ) {
@@ -94,7 +93,7 @@ class SweepTableTest {
     Map<SweepTable.Role, Integer> handedOut = new HashMap<>();
     for (SweepTable.Entry e; (e = t.nextPending(0, 0, x -> true, 1_000,
         (lo, hi, last) -> null)) != null; ) {
-      BigInteger lowestFront = t.byPosition().values().stream()
+      Int192 lowestFront = t.byPosition().values().stream()
           .filter(x -> x.role == SweepTable.Role.FRONT && x.status == SweepTable.Status.PENDING)
           .map(x -> x.position).findFirst().orElse(null);
       double lag = e.role == SweepTable.Role.LAGGING ? SweepTable.LAG_SPACINGS
@@ -126,7 +125,7 @@ class SweepTableTest {
     }
     int dropped = t.flushIfFull();
     assertTrue(dropped > 0 && t.size() <= 900, "dropped " + dropped + ", size " + t.size());
-    NodeId behind = Arc.id(t.horizon().subtract(BigInteger.ONE));
+    NodeId behind = Arc.id(t.horizon().subtract(Int192.ONE));
     assertNull(t.add(contact(behind, 9_999), true), "a node behind the horizon is ignored");
     assertEquals(1, t.ignored());
   }
@@ -148,7 +147,7 @@ class SweepTableTest {
       }
     }
     assertTrue(t.flushIfFull() > 0);
-    BigInteger first = t.horizon();
+    Int192 first = t.horizon();
     assertTrue(first.compareTo(heldBack.position) > 0, "dropped past the held-back entry");
     SweepTable.Entry dropped = low.stream()
         .filter(e -> e.position.compareTo(heldBack.position) > 0
@@ -200,25 +199,25 @@ class SweepTableTest {
     SweepTargets aims = new SweepTargets(t);
     Random random = new Random(13);
     // A dense, known stretch up to 0.5 of the keyspace, with nothing known above it.
-    BigInteger s = BigInteger.valueOf((long) (SPACING_2000 / 0x1p100)).shiftLeft(100);
-    BigInteger half = Arc.KEYSPACE.shiftRight(1);
+    Int192 s = Int192.valueOf((long) (SPACING_2000 / 0x1p100)).shiftLeft(100);
+    Int192 half = Arc.KEYSPACE.shiftRight(1);
     for (int i = 40; i >= 1; i--) {
-      t.add(contact(frontId(half.subtract(s.multiply(BigInteger.valueOf(i)))), i), true);
+      t.add(contact(frontId(half.subtract(s.multiply(Int192.valueOf(i)))), i), true);
     }
     // Every grid region must hold a node, or the empty-region seeding comes first.
     for (int cell = 0; cell < SweepDensity.GRID; cell++) {
       if (cell >= 128 && cell < 132) {
         continue;
       }
-      t.add(contact(frontId(BigInteger.valueOf(cell).shiftLeft(152)), 1_000 + cell), true);
+      t.add(contact(frontId(Int192.valueOf(cell).shiftLeft(152)), 1_000 + cell), true);
     }
     SweepTable.Entry last = t.byPosition().lowerEntry(half).getValue();
     NodeId target = aims.targetFor(last, random);
-    BigInteger aimed = Arc.value(target);
+    Int192 aimed = Arc.value(target);
     assertTrue(aimed.compareTo(last.position) > 0, "a front node looks ahead");
     assertTrue(aimed.subtract(last.position).doubleValue() <= 3 * SPACING_2000);
 
-    SweepTable.Entry lone = t.add(contact(frontId(half.add(half.shiftRight(1)).add(BigInteger.ONE.shiftLeft(151))), 5_000), true);
+    SweepTable.Entry lone = t.add(contact(frontId(half.add(half.shiftRight(1)).add(Int192.ONE.shiftLeft(151))), 5_000), true);
     assertNotNull(lone);
     NodeId own = aims.targetFor(lone, random);
     assertTrue(own.commonPrefixLength(lone.contact.id()) >= NodeId.BITS - 1
@@ -226,8 +225,8 @@ class SweepTableTest {
   }
 
   /** The id of {@code value} with bits 128..143 set, which makes it an ordinary (front) node. */
-  private static NodeId frontId(BigInteger value) {
-    return Arc.id(value.or(BigInteger.valueOf(0xffff).shiftLeft(16)));
+  private static NodeId frontId(Int192 value) {
+    return Arc.id(value.or(Int192.valueOf(0xffff).shiftLeft(16)));
   }
 
   /** Adds {@code count} nodes with random ids, numbered from {@code first} for their ports. */
