@@ -72,6 +72,27 @@ final class SweepDensity {
     return position.shiftRight(arc.span().bitLength() - 1 - 8).intValue();
   }
 
+  /**
+   * Nodes ever known in the grid cells wholly inside [from, to] (positions, from ≤ to): a
+   * lower bound on the nodes ever known there, read without walking the known nodes.
+   */
+  int knownInCellsWithin(Int192 from, Int192 to) {
+    int first = cell(from);
+    if (!from.equals(cellStart(first))) {
+      first++;
+    }
+    int last = Math.min(GRID, cell(to.add(Int192.ONE))) - 1;
+    int sum = 0;
+    for (int c = first; c <= last; c++) {
+      sum += grid[c];
+    }
+    return sum;
+  }
+
+  private Int192 cellStart(int cell) {
+    return Int192.valueOf(cell).shiftLeft(arc.span().bitLength() - 1 - 8);
+  }
+
   /** Nodes ever known in grid cell {@code cell}, dropped ones included. */
   int count(int cell) {
     return grid[cell];

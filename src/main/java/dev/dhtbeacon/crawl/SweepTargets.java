@@ -256,6 +256,9 @@ final class SweepTargets implements SweepTable.LastPicker {
     if (from.compareTo(to) <= 0 && to.compareTo(table.horizonFor(to)) <= 0) {
       return true;  // swept already, its entries dropped from memory
     }
+    if (from.compareTo(to) <= 0 && table.density().knownInCellsWithin(from, to) >= CROWDED) {
+      return true;  // crowded by the grid's count, no walk needed
+    }
     NavigableMap<Int192, Entry> all = table.byPosition();
     if (from.compareTo(to) <= 0) {
       return liveOrCrowded(all.subMap(from, true, to, true), 0) < 0;
