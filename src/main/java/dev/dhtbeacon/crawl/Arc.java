@@ -41,6 +41,12 @@ record Arc(Int192 lo, Int192 span, Int192 start) {
     return v.compareTo(lo) >= 0 && v.compareTo(lo.add(span)) < 0;
   }
 
+  /** The position of an id, or null if the arc does not contain it. */
+  Int192 positionOrNull(NodeId id) {
+    Int192 v = value(id);
+    return v.compareTo(lo) >= 0 && v.compareTo(lo.add(span)) < 0 ? position(v) : null;
+  }
+
   /** The position of an id inside the arc; call only when {@link #contains}. */
   Int192 position(NodeId id) {
     return value(id).subtract(lo).subtract(start).mod(span);

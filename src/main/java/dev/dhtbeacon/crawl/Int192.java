@@ -1,6 +1,9 @@
 package dev.dhtbeacon.crawl;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.math.BigInteger;
+import java.nio.ByteOrder;
 import java.util.Random;
 
 /**
@@ -19,6 +22,10 @@ final class Int192 implements Comparable<Int192> {
   static final Int192 ZERO = new Int192(0, 0, 0);
   static final Int192 ONE = new Int192(0, 0, 1);
   private static final int BITS = 192;
+  private static final VarHandle INT =
+      MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+  private static final VarHandle LONG =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
   /** Bits 128–191, signed; the value is {@code hi·2¹²⁸ + mid·2⁶⁴ + lo}. */
   private final long hi;
@@ -39,6 +46,10 @@ final class Int192 implements Comparable<Int192> {
 
   /** The unsigned big-endian number in {@code bytes} (at most 24 of them). */
   static Int192 of(byte[] bytes) {
+    if (bytes.length == 20) {  // an id: the common case, read as an int and two longs
+      return new Int192(Integer.toUnsignedLong((int) INT.get(bytes, 0)), (long) LONG.get(bytes, 4),
+          (long) LONG.get(bytes, 12));
+    }
     if (bytes.length > BITS / 8) {
       throw new IllegalArgumentException("more than 24 bytes: " + bytes.length);
     }
@@ -143,20 +154,20 @@ final class Int192 implements Comparable<Int192> {
     if (n < 0) {
       return shiftRight(-n);
     }
-    long h = hi;
-    long m = mid;
-    long l = lo;
-    for (; n >= 64; n -= 64) {
-      h = m;
-      m = l;
-      l = 0;
+    if (n >= BITS) {
+      return ZERO;
     }
-    if (n > 0) {
-      h = h << n | m >>> (64 - n);
-      m = m << n | l >>> (64 - n);
-      l = l << n;
+    if (n >= 128) {
+      return new Int192(lo << (n - 128), 0, 0);
     }
-    return new Int192(h, m, l);
+    if (n >= 64) {
+      int k = n - 64;
+      return new Int192(k == 0 ? mid : mid << k | lo >>> (64 - k), lo << k, 0);
+    }
+    if (n == 0) {
+      return this;
+    }
+    return new Int192(hi << n | mid >>> (64 - n), mid << n | lo >>> (64 - n), lo << n);
   }
 
   /** Arithmetic shift: rounds towards minus infinity, as {@code BigInteger} does. */
@@ -164,20 +175,21 @@ final class Int192 implements Comparable<Int192> {
     if (n < 0) {
       return shiftLeft(-n);
     }
-    long h = hi;
-    long m = mid;
-    long l = lo;
-    for (n = Math.min(n, BITS); n >= 64; n -= 64) {
-      l = m;
-      m = h;
-      h >>= 63;
+    long sign = hi >> 63;
+    if (n >= BITS) {
+      return new Int192(sign, sign, sign);
     }
-    if (n > 0) {
-      l = l >>> n | m << (64 - n);
-      m = m >>> n | h << (64 - n);
-      h = h >> n;
+    if (n >= 128) {
+      return new Int192(sign, sign, hi >> (n - 128));
     }
-    return new Int192(h, m, l);
+    if (n >= 64) {
+      int k = n - 64;
+      return new Int192(sign, hi >> k, k == 0 ? mid : mid >>> k | hi << (64 - k));
+    }
+    if (n == 0) {
+      return this;
+    }
+    return new Int192(hi >> n, mid >>> n | hi << (64 - n), lo >>> n | mid << (64 - n));
   }
 
   int signum() {

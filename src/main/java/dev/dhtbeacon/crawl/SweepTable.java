@@ -189,10 +189,10 @@ final class SweepTable {
    * @return the new entry, or null
    */
   Entry add(Contact contact, boolean askable) {
-    if (!arc.contains(contact.id())) {
+    Int192 position = arc.positionOrNull(contact.id());
+    if (position == null) {
       return null;
     }
-    Int192 position = arc.position(contact.id());
     Entry known = entries.get(position);
     if (known != null) {
       known.mentions++;
