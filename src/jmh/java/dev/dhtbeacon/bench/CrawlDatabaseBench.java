@@ -1,12 +1,12 @@
 package dev.dhtbeacon.bench;
 
+import dev.dhtbeacon.routing.NodeId;
 import dev.dhtbeacon.store.CrawlDatabase;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HexFormat;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.mapdb.DB;
@@ -42,11 +42,9 @@ public final class CrawlDatabaseBench {
   public static void main(String[] args) throws Exception {
     int n = Integer.parseInt(args[0]);
     Random random = new Random(1);
-    String[] hashes = new String[n];
-    byte[] bytes = new byte[20];
+    NodeId[] hashes = new NodeId[n];
     for (int i = 0; i < n; i++) {
-      random.nextBytes(bytes);
-      hashes[i] = HexFormat.of().formatHex(bytes);
+      hashes[i] = NodeId.random(random);
     }
     byte[] reporter = new byte[20];
     random.nextBytes(reporter);
@@ -73,7 +71,7 @@ public final class CrawlDatabaseBench {
     }
   }
 
-  private static void reportAll(CrawlDatabase db, String[] hashes, byte[] reporter,
+  private static void reportAll(CrawlDatabase db, NodeId[] hashes, byte[] reporter,
       int commitEvery) {
     for (int i = 0; i < hashes.length; i++) {
       db.reportInfohash(hashes[i], reporter, 1_700_000_000_000L + i);
@@ -84,14 +82,14 @@ public final class CrawlDatabaseBench {
   }
 
   /** What CrawlDatabase did before, in a MapDB store: get, then put a ~60-byte record. */
-  private static void mapdbStore(DB db, String[] hashes) {
+  private static void mapdbStore(DB db, NodeId[] hashes) {
     try (db) {
       HTreeMap<String, byte[]> map = db.hashMap("crawl-infohashes", Serializer.STRING,
           Serializer.BYTE_ARRAY).counterEnable().createOrOpen();
       byte[] value = new byte[60];
-      for (String h : hashes) {
-        map.get(h);
-        map.put(h, value);
+      for (NodeId h : hashes) {
+        map.get(h.hex());
+        map.put(h.hex(), value);
       }
     }
   }

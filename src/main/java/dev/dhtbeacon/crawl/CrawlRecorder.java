@@ -155,7 +155,7 @@ final class CrawlRecorder implements AutoCloseable {
   private void writeSamples() {
     for (Sampled s : sampled) {
       for (NodeId h : s.hashes) {
-        if (db.reportInfohash(h.hex(), s.reporter, s.nowMillis)) {
+        if (db.reportInfohash(h, s.reporter, s.nowMillis)) {
           infohashes.incrementAndGet();
         }
       }

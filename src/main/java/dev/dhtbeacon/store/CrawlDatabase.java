@@ -4,6 +4,7 @@ import dev.dhtbeacon.bencode.BDecoder;
 import dev.dhtbeacon.bencode.BDictionary;
 import dev.dhtbeacon.bencode.BEncoder;
 import dev.dhtbeacon.bencode.BencodeException;
+import dev.dhtbeacon.routing.NodeId;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +17,7 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.mapdb.DB;
 import org.mapdb.DBMaker;
@@ -53,7 +55,7 @@ public final class CrawlDatabase implements AutoCloseable {
   private final DB db;
   private final String name;
   private final NavigableMap<String, byte[]> nodes;
-  private final Map<String, byte[]> infohashes;
+  private final InfohashTable infohashes;
   private final Map<String, byte[]> meta;
   private final NavigableMap<Long, byte[]> history;
   private final BDecoder decoder = new BDecoder();
@@ -63,8 +65,8 @@ public final class CrawlDatabase implements AutoCloseable {
     this.name = name;
     this.nodes = db.treeMap("crawl-nodes", Serializer.STRING, Serializer.BYTE_ARRAY)
         .counterEnable().createOrOpen();
-    this.infohashes = db.hashMap("crawl-infohashes", Serializer.STRING, Serializer.BYTE_ARRAY)
-        .counterEnable().createOrOpen();
+    this.infohashes = new InfohashTable.Encoded(db.hashMap("crawl-infohashes",
+        Serializer.STRING, Serializer.BYTE_ARRAY).counterEnable().createOrOpen());
     this.meta = db.hashMap("crawl-meta", Serializer.STRING, Serializer.BYTE_ARRAY)
         .createOrOpen();
     this.history = db.treeMap("crawl-estimates", Serializer.LONG, Serializer.BYTE_ARRAY)
@@ -76,7 +78,7 @@ public final class CrawlDatabase implements AutoCloseable {
     this.db = null;
     this.name = "memory";
     this.nodes = new TreeMap<>();
-    this.infohashes = new HashMap<>();
+    this.infohashes = new InfohashTable.InMemory();
     this.meta = new HashMap<>();
     this.history = new TreeMap<>();
   }
@@ -165,34 +167,29 @@ public final class CrawlDatabase implements AutoCloseable {
   }
 
   /**
-   * Records that the node whose id is {@code reporterId} sampled {@code hashHex}.
+   * Records that the node whose id is {@code reporterId} sampled {@code hash}.
    *
    * @return true if the infohash was new to the database
    */
-  public boolean reportInfohash(String hashHex, byte[] reporterId, long nowMillis) {
-    CrawlInfohash old = infohash(hashHex).orElse(null);
-    CrawlInfohash updated = old == null ? CrawlInfohash.first(reporterId, nowMillis)
-        : old.reportedBy(reporterId, nowMillis);
-    infohashes.put(hashHex, CrawlRecordCodec.encode(updated));
+  public boolean reportInfohash(NodeId hash, byte[] reporterId, long nowMillis) {
+    CrawlInfohash old = infohash(hash).orElse(null);
+    infohashes.put(hash, old == null ? CrawlInfohash.first(reporterId, nowMillis)
+        : old.reportedBy(reporterId, nowMillis));
     return old == null;
   }
 
-  public Optional<CrawlInfohash> infohash(String hashHex) {
-    byte[] bytes = infohashes.get(hashHex);
-    return bytes == null ? Optional.empty()
-        : parse(() -> CrawlRecordCodec.decodeInfohash(bytes, decoder));
+  public Optional<CrawlInfohash> infohash(NodeId hash) {
+    return parse(() -> infohashes.get(hash));
   }
 
   public long infohashCount() {
     return infohashes.size();
   }
 
-  /** Calls {@code action} with every infohash (hex) and its record. */
-  public void forEachInfohash(java.util.function.BiConsumer<String, CrawlInfohash> action) {
-    for (Map.Entry<String, byte[]> e : infohashes.entrySet()) {
-      parse(() -> CrawlRecordCodec.decodeInfohash(e.getValue(), decoder))
-          .ifPresent(h -> action.accept(e.getKey(), h));
-    }
+  /** Calls {@code action} with every infohash and its record. */
+  public void forEachInfohash(BiConsumer<NodeId, CrawlInfohash> action) {
+    infohashes.forEach(action,
+        e -> LOG.warn("ignoring an incomplete entry in {}: {}", name, e.getMessage()));
   }
 
   public CrawlState state() {
@@ -302,7 +299,7 @@ public final class CrawlDatabase implements AutoCloseable {
 
   private <T> Optional<T> parse(java.util.function.Supplier<T> parser) {
     try {
-      return Optional.of(parser.get());
+      return Optional.ofNullable(parser.get());
     } catch (IllegalStateException | IllegalArgumentException e) {
       LOG.warn("ignoring an incomplete entry in {}: {}", name, e.getMessage());
       return Optional.empty();

@@ -62,7 +62,7 @@ class CrawlRecorderTest {
       recorder.samples(reporter.id(), sampled, NOW + 5);
       // Far fewer writes than wake the writer: the read must still come after them.
       long seen = recorder.read(db -> sampled.stream()
-          .filter(h -> db.infohash(h.hex()).isPresent()).count()).get(10, TimeUnit.SECONDS);
+          .filter(h -> db.infohash(h).isPresent()).count()).get(10, TimeUnit.SECONDS);
       assertEquals(sampled.size(), seen);
       assertEquals(sampled.size(), recorder.infohashCount());
       String version = recorder.read(db -> db.node(reporter.id().hex()).orElseThrow().version())
@@ -89,11 +89,11 @@ class CrawlRecorderTest {
     }
     try (CrawlDatabase db = CrawlDatabase.open(file)) {
       assertEquals(15, db.infohashCount());
-      CrawlInfohash twice = db.infohash(shared.get(0).hex()).orElseThrow();
+      CrawlInfohash twice = db.infohash(shared.get(0)).orElseThrow();
       assertEquals(2, twice.reporters());
       assertEquals(NOW, twice.firstSeenMillis());
       assertEquals(NOW + 1_000, twice.lastSeenMillis());
-      assertEquals(1, db.infohash(onlyB.get(0).hex()).orElseThrow().reporters());
+      assertEquals(1, db.infohash(onlyB.get(0)).orElseThrow().reporters());
     }
   }
 

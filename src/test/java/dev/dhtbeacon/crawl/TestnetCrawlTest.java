@@ -93,7 +93,7 @@ class TestnetCrawlTest {
       Map<InetSocketAddress, List<NodeId>> truth = holdings(oracle);
       Set<String> recalled = new HashSet<>();
       try (CrawlDatabase read = CrawlDatabase.open(db)) {
-        read.forEachInfohash((hex, record) -> recalled.add(hex));
+        read.forEachInfohash((hash, record) -> recalled.add(hash.hex()));
       }
       long all = 0;
       long hit = 0;

@@ -1,5 +1,6 @@
 package dev.dhtbeacon.report;
 
+import dev.dhtbeacon.routing.NodeId;
 import static dev.dhtbeacon.report.ReportHtml.assertWellFormed;
 import static dev.dhtbeacon.report.ReportHtml.bars;
 import static dev.dhtbeacon.report.ReportHtml.count;
@@ -78,7 +79,7 @@ class CrawlReportTest {
     }
     db.putNode(CrawlNode.discovered(id(0x80), ip(11), 29502, true, T)
         .withReadOnly());
-    db.reportInfohash("ab".repeat(20), new byte[20], T);
+    db.reportInfohash(NodeId.ofHex("ab".repeat(20)), new byte[20], T);
     db.addEstimate(new EstimateSample(T - 60_000, 4, 2, Double.NaN, Double.NaN, Double.NaN,
         Double.NaN, Double.NaN));
     db.addEstimate(new EstimateSample(T - 50_000, 17, 15, 16, Double.NaN, Double.NaN,

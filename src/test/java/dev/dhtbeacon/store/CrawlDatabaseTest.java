@@ -1,5 +1,6 @@
 package dev.dhtbeacon.store;
 
+import dev.dhtbeacon.routing.NodeId;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -67,7 +68,7 @@ class CrawlDatabaseTest {
       byte[] a = new byte[20];
       byte[] b = new byte[20];
       b[0] = 1;
-      String h = id(42);
+      NodeId h = NodeId.ofHex(id(42));
       assertTrue(db.reportInfohash(h, a, 1_000));
       assertFalse(db.reportInfohash(h, a, 2_000), "the same reporter again");
       assertFalse(db.reportInfohash(h, b, 3_000));
