@@ -13,6 +13,9 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -21,9 +24,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The crawl database's single writer thread, so that no MapDB write ever runs on an event
- * loop. The crawler hands it observations (fire and forget) and claims (which it completes once
- * they are durable).
+ * The crawl database's single writer: for a file, a thread of its own, so that no MapDB write
+ * ever runs on an event loop; for a database in memory, the crawler's event loop itself (see
+ * {@link #CrawlRecorder(CrawlDatabase, ExecutorService)}). The crawler hands it observations
+ * (fire and forget) and claims (which it completes once they are durable).
  *
  * <p>Commits happen every second or every 1 000 writes, and at once after a batch of claims:
  * a query is sent only after the claim naming its node is committed, so a crash never leads a
@@ -61,8 +65,15 @@ final class CrawlRecorder implements AutoCloseable {
   private final List<Task> afterCommit = new ArrayList<>();
   private final AtomicInteger backlog = new AtomicInteger();
   private final AtomicLong infohashes;
+  /** The writer thread of a file database; null when the crawler's loop writes (in memory). */
   private final Thread thread;
+  /** The loop that writes a database in memory; null for a file database. */
+  private final ExecutorService loop;
+  /** The loop's thread, once a task has run there: calls from it then write at once. */
+  private volatile Thread loopThread;
   private volatile boolean closing;
+  /** Set once a database the loop writes is closed: tasks that hopped to it too late find it. */
+  private volatile boolean dbClosed;
   private volatile boolean abandoned;
   /** Reports not yet written; touched by the writer thread only. */
   private final List<Sampled> sampled = new ArrayList<>();
@@ -70,12 +81,29 @@ final class CrawlRecorder implements AutoCloseable {
   private int uncommitted;
   private long lastCommit = System.nanoTime();
 
+  /** A recorder with a writer thread of its own. */
   CrawlRecorder(CrawlDatabase db) {
+    this(db, null);
+  }
+
+  /**
+   * @param loop null for a writer thread of its own; else the crawler's event loop, which then
+   *     writes the database itself, each write as it is handed over (calls from other threads
+   *     hop to it). Meant for a database in memory: a write to its plain maps costs less than
+   *     handing it to another thread (a queued task, a cross-core read of what it names, the
+   *     writer's wake-ups), and nothing there blocks.
+   */
+  CrawlRecorder(CrawlDatabase db, ExecutorService loop) {
     this.db = db;
+    this.loop = loop;
     this.infohashes = new AtomicLong(db.infohashCount());
-    this.thread = new Thread(this::run, "crawl-db");
-    this.thread.setDaemon(true);
-    this.thread.start();
+    if (loop == null) {
+      this.thread = new Thread(this::run, "crawl-db");
+      this.thread.setDaemon(true);
+      this.thread.start();
+    } else {
+      this.thread = null;
+    }
   }
 
   /** Distinct infohashes in the database. */
@@ -212,6 +240,10 @@ final class CrawlRecorder implements AutoCloseable {
     if (closing) {
       return;
     }
+    if (loop != null) {
+      onLoop(task, null);
+      return;
+    }
     writes.add(new Task(() -> {
       backlog.decrementAndGet();
       task.run();
@@ -228,6 +260,10 @@ final class CrawlRecorder implements AutoCloseable {
       f.completeExceptionally(new IllegalStateException("crawl database closed"));
       return;
     }
+    if (loop != null) {
+      onLoop(task, f);
+      return;
+    }
     queue.add(new Task(() -> {
       try {
         task.run();
@@ -236,6 +272,49 @@ final class CrawlRecorder implements AutoCloseable {
       }
     }, f));
     LockSupport.unpark(thread);
+  }
+
+  /**
+   * Runs {@code task} on the loop, now if called there, then writes the reports it held back
+   * and completes what waits for a commit (a no-op for a database in memory).
+   */
+  private void onLoop(Runnable task, CompletableFuture<?> f) {
+    Runnable write = () -> {
+      if (abandoned || dbClosed) {
+        if (f != null) {
+          f.completeExceptionally(new IllegalStateException("crawl database closed"));
+        }
+        return;
+      }
+      try {
+        task.run();
+        writeSamples();
+        if (!afterCommit.isEmpty()) {
+          commitNow();
+        }
+      } catch (RuntimeException e) {
+        if (f != null) {
+          f.completeExceptionally(e);
+        }
+        LOG.error("crawl database write failed; the crawl stops recording", e);
+        abandoned = true;
+        failPending();
+      }
+    };
+    if (Thread.currentThread() == loopThread) {
+      write.run();
+    } else {
+      try {
+        loop.execute(() -> {
+          loopThread = Thread.currentThread();
+          write.run();
+        });
+      } catch (RejectedExecutionException e) {
+        if (f != null) {
+          f.completeExceptionally(new IllegalStateException("crawl loop stopped", e));
+        }
+      }
+    }
   }
 
   private void run() {
@@ -323,6 +402,10 @@ final class CrawlRecorder implements AutoCloseable {
   @Override
   public void close() {
     closing = true;
+    if (loop != null) {
+      closeOnLoop(abandoned ? db::closeWithoutCommit : db::close);
+      return;
+    }
     LockSupport.unpark(thread);
     join();
     if (!abandoned) {
@@ -339,9 +422,37 @@ final class CrawlRecorder implements AutoCloseable {
   void abandon() {
     abandoned = true;
     closing = true;
+    if (loop != null) {
+      closeOnLoop(db::closeWithoutCommit);
+      return;
+    }
     LockSupport.unpark(thread);
     join();
     db.closeWithoutCommit();
+  }
+
+  /** Closes a database the loop writes, on the loop (or here, if the loop has stopped). */
+  private void closeOnLoop(Runnable close) {
+    Runnable last = () -> {
+      if (!abandoned && !dbClosed) {
+        writeSamples();
+      }
+      close.run();
+      dbClosed = true;
+    };
+    if (Thread.currentThread() == loopThread) {
+      last.run();
+      return;
+    }
+    try {
+      loop.submit(last).get(60, TimeUnit.SECONDS);
+    } catch (RejectedExecutionException e) {
+      last.run();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      LOG.warn("closing the crawl database failed: {}", e.toString());
+    }
   }
 
   private void join() {

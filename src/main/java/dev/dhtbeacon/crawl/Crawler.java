@@ -81,7 +81,8 @@ public final class Crawler implements AutoCloseable {
     this.node = node;
     this.settings = settings;
     this.listener = listener;
-    this.recorder = new CrawlRecorder(db);
+    // In memory, the node's loop writes the records itself; a file gets a writer thread.
+    this.recorder = new CrawlRecorder(db, db.isInMemory() ? node.eventLoop() : null);
     this.history = new EstimateHistory(recorder::estimate, settings.clock());
     this.limiter = new CrawlRateLimiter(settings.rate(), settings.burst(), settings.perIpRate(),
         settings.perIpBurst(), settings.nanoTime());
@@ -225,7 +226,8 @@ public final class Crawler implements AutoCloseable {
   }
 
   /**
-   * Runs {@code read} on the crawl database, on the crawler's writer thread once every write
+   * Runs {@code read} on the crawl database, on the thread that writes it (the crawler's
+   * writer thread, or for a database in memory the node's event loop) once every write
    * handed over before it is applied (so after {@link #sweep()} completes it sees the whole
    * sweep, its estimate sample included). The database must not escape {@code read}; its
    * writes, if any, are committed with the crawl's. For reports of in-memory crawls, which

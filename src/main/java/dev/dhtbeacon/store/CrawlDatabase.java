@@ -40,8 +40,9 @@ import org.slf4j.LoggerFactory;
  * twice in one sweep. A killed process loses at most what was written since the last commit
  * (the crawler holds infohash reports back for up to a second, to write them together).
  *
- * <p>Blocking: use it off event loops (the crawler has one writer thread). A file database is
- * thread-safe through MapDB's own locking; an {@link #inMemory} one is not.
+ * <p>A file database blocks: use it off event loops (the crawler has one writer thread); it is
+ * thread-safe through MapDB's own locking. An {@link #inMemory} one never blocks and is not
+ * thread-safe: the crawler writes it on its node's event loop.
  */
 public final class CrawlDatabase implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CrawlDatabase.class);
@@ -252,6 +253,11 @@ public final class CrawlDatabase implements AutoCloseable {
     return bestPerIp.values().stream()
         .sorted(Comparator.comparingLong(CrawlNode::rttMillis).thenComparing(CrawlNode::idHex))
         .limit(max).toList();
+  }
+
+  /** Whether this database lives in memory ({@link #inMemory}), not in a file. */
+  public boolean isInMemory() {
+    return db == null;
   }
 
   /** Makes everything written so far durable. */

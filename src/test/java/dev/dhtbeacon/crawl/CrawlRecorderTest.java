@@ -3,10 +3,13 @@ package dev.dhtbeacon.crawl;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dhtbeacon.krpc.EventLoops;
 import dev.dhtbeacon.routing.Contact;
 import dev.dhtbeacon.routing.NodeId;
 import dev.dhtbeacon.store.CrawlDatabase;
 import dev.dhtbeacon.store.CrawlInfohash;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -21,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The writer thread holds infohash reports back and wakes for ordinary writes only now and
  * then; nothing handed to it may be lost or reordered by that: reads and commits see every
- * write handed over before them, and closing writes the rest. Real MapDB files.
+ * write handed over before them, and closing writes the rest. Real MapDB files; a database in
+ * memory is written on a real Netty event loop.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class CrawlRecorderTest {
@@ -119,5 +123,40 @@ class CrawlRecorderTest {
       assertEquals(nodes.size(), db.nodeCount());
       assertTrue(nodes.stream().allMatch(c -> db.node(c.id().hex()).isPresent()));
     }
+  }
+
+  @Test
+  void onTheLoopWritesLandThereFromAnyThreadAndClaimsAnswerAtOnce() throws Exception {
+    EventLoopGroup group = EventLoops.newGroup(1);
+    CrawlDatabase db = CrawlDatabase.inMemory();
+    Contact a = contact(4);
+    Contact b = contact(5);
+    List<NodeId> sampled = hashes(25);
+    try (CrawlRecorder recorder = new CrawlRecorder(db, group.next())) {
+      EventLoop loop = group.next();
+      // From the loop (as the sweep calls it) and from another thread (this one).
+      loop.submit(() -> {
+        recorder.discovered(a, NOW);
+        recorder.answered(a, "UT01", 7, NOW + 1, 1, 25, 60);
+        recorder.samples(a.id(), sampled, NOW + 1);
+      }).get(10, TimeUnit.SECONDS);
+      recorder.discovered(b, NOW + 2);
+      List<SweepHooks.Admission> first = recorder.claim(3, List.of(a, b), NOW + 3)
+          .get(10, TimeUnit.SECONDS);
+      assertEquals(List.of(SweepHooks.Verdict.ASK, SweepHooks.Verdict.ASK),
+          first.stream().map(SweepHooks.Admission::verdict).toList());
+      assertEquals(SweepHooks.Verdict.SKIP, recorder.claim(3, List.of(a), NOW + 4)
+          .get(10, TimeUnit.SECONDS).get(0).verdict(), "claimed already in sweep 3");
+      Thread writer = recorder.read(d -> Thread.currentThread()).get(10, TimeUnit.SECONDS);
+      assertTrue(loop.submit(() -> Thread.currentThread() == writer).get(10, TimeUnit.SECONDS),
+          "the database is read and written on the loop");
+      assertEquals(25, recorder.infohashCount());
+      assertEquals("UT01", recorder.read(d -> d.node(a.id().hex()).orElseThrow().version())
+          .get(10, TimeUnit.SECONDS));
+      assertEquals(2L, (long) recorder.read(CrawlDatabase::nodeCount).get(10, TimeUnit.SECONDS));
+    } finally {
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+    assertTrue(sampled.stream().allMatch(h -> db.infohash(h).isPresent()));
   }
 }
