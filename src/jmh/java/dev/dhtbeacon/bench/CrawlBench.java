@@ -43,7 +43,8 @@ import java.util.concurrent.TimeUnit;
  * </ul>
  *
  * <p>{@code -Dcrawlbench.memory=true} crawls into an in-memory database instead of a MapDB
- * file (to tell the event loop's cost from the file database's).
+ * file (to tell the event loop's cost from the file database's); {@code
+ * -Dcrawlbench.progress=true} prints the crawl's progress line every second to stderr.
  *
  * <p>Run (see BENCHMARKS.md):
  * <pre>
@@ -98,16 +99,21 @@ public final class CrawlBench {
         settings = settings.withDatabase(dir.resolve("crawl.db"));
       }
       CrawlSummary s = Crawler.start(node, settings
-          .withDuration(Duration.ofMinutes(10)), p -> { }).join();
+          .withDuration(Duration.ofMinutes(10)), p -> {
+            if (Boolean.getBoolean("crawlbench.progress")) {
+              System.err.println(p.line());
+            }
+          }).join();
       double wall = (System.nanoTime() - t0) / 1e9;
       double cpu = (threads.cpuNanos() - cpu0) / 1e9;
       double loop = (threads.loopNanos() - loop0) / 1e9;
       node.close();
       long packets = s.queriesSent() + s.nodesAnswered();
-      System.out.printf("sweep rate=%s wall_s=%.2f complete=%s answered=%d live=%d "
+      System.out.printf("sweep rate=%s wall_s=%.2f crawl_s=%.2f complete=%s answered=%d live=%d "
               + "coverage=%.2f%% queries=%d per_live=%.3f packets=%d pps_wall=%.0f "
               + "crawler_cpu_s=%.2f pps_per_core=%.0f loop_cpu_s=%.2f pps_per_loop_core=%.0f%n",
-          rate >= UNCAPPED ? "none" : String.format("%.0f", rate), wall, s.complete(),
+          rate >= UNCAPPED ? "none" : String.format("%.0f", rate), wall, s.seconds(),
+          s.complete(),
           s.nodesAnswered(), live, 100.0 * Math.min(s.nodesAnswered(), live) / live,
           s.queriesSent(), (double) s.queriesSent() / live, packets, packets / wall, cpu,
           packets / cpu, loop, packets / loop);

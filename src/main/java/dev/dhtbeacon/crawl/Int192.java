@@ -80,8 +80,14 @@ final class Int192 implements Comparable<Int192> {
     if (bits < 0 || bits >= BITS) {
       throw new IllegalArgumentException("bits: " + bits);
     }
-    Int192 r = new Int192(random.nextLong(), random.nextLong(), random.nextLong());
-    return bits == 0 ? ZERO : r.and(ONE.shiftLeft(bits).subtract(ONE));
+    if (bits == 0) {
+      return ZERO;
+    }
+    // One call for all the bits: each call to a SecureRandom (the crawler's) costs a lock, a
+    // hash and now and then a read of /dev/urandom, and nextLong would make six of them.
+    byte[] bytes = new byte[(bits + 7) / 8];
+    random.nextBytes(bytes);
+    return of(bytes).and(ONE.shiftLeft(bits).subtract(ONE));
   }
 
   BigInteger toBigInteger() {
