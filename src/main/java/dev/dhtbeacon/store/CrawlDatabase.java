@@ -173,10 +173,13 @@ public final class CrawlDatabase implements AutoCloseable {
    * @return true if the infohash was new to the database
    */
   public boolean reportInfohash(NodeId hash, byte[] reporterId, long nowMillis) {
-    CrawlInfohash old = infohash(hash).orElse(null);
-    infohashes.put(hash, old == null ? CrawlInfohash.first(reporterId, nowMillis)
-        : old.reportedBy(reporterId, nowMillis));
-    return old == null;
+    try {
+      return infohashes.report(hash, reporterId, nowMillis);
+    } catch (IllegalStateException | IllegalArgumentException e) {
+      LOG.warn("replacing an incomplete entry in {}: {}", name, e.getMessage());
+      infohashes.put(hash, CrawlInfohash.first(reporterId, nowMillis));
+      return false;
+    }
   }
 
   public Optional<CrawlInfohash> infohash(NodeId hash) {

@@ -21,6 +21,19 @@ interface InfohashTable {
 
   void put(NodeId hash, CrawlInfohash record);
 
+  /**
+   * Records that the node whose id starts with {@code reporter} sampled {@code hash}.
+   *
+   * @return true if the infohash was new to the table
+   * @throws IllegalStateException or IllegalArgumentException if the stored record is corrupt
+   */
+  default boolean report(NodeId hash, byte[] reporter, long nowMillis) {
+    CrawlInfohash old = get(hash);
+    put(hash, old == null ? CrawlInfohash.first(reporter, nowMillis)
+        : old.reportedBy(reporter, nowMillis));
+    return old == null;
+  }
+
   long size();
 
   /** Calls {@code action} with every readable record and {@code corrupt} with each error. */
@@ -84,6 +97,16 @@ interface InfohashTable {
     @Override
     public void put(NodeId hash, CrawlInfohash record) {
       records.put(hash, record);
+    }
+
+    /** One hash lookup for a new infohash, which nearly every report is, not two. */
+    @Override
+    public boolean report(NodeId hash, byte[] reporter, long nowMillis) {
+      CrawlInfohash old = records.putIfAbsent(hash, CrawlInfohash.first(reporter, nowMillis));
+      if (old != null) {
+        records.put(hash, old.reportedBy(reporter, nowMillis));
+      }
+      return old == null;
     }
 
     @Override

@@ -81,6 +81,35 @@ class CrawlDatabaseTest {
   }
 
   @Test
+  void aFileCountsReportersTooAndReplacesACorruptRecord() throws Exception {
+    Path file = dir.resolve("hashes.db");
+    NodeId h = NodeId.ofHex(id(43));
+    NodeId broken = NodeId.ofHex(id(44));
+    try (org.mapdb.DB raw = org.mapdb.DBMaker.fileDB(file.toFile()).transactionEnable().make()) {
+      raw.hashMap("crawl-infohashes", org.mapdb.Serializer.STRING,
+          org.mapdb.Serializer.BYTE_ARRAY).counterEnable().createOrOpen()
+          .put(broken.hex(), new byte[] {1, 2, 3});
+      raw.commit();
+    }
+    byte[] a = new byte[20];
+    byte[] b = new byte[20];
+    b[0] = 1;
+    try (CrawlDatabase db = CrawlDatabase.open(file)) {
+      assertTrue(db.reportInfohash(h, a, 1_000));
+      assertFalse(db.reportInfohash(h, a, 2_000), "the same reporter again");
+      assertFalse(db.reportInfohash(h, b, 3_000));
+      assertTrue(db.infohash(broken).isEmpty(), "a truncated record reads as none");
+      assertFalse(db.reportInfohash(broken, a, 4_000), "it was there, if unreadable");
+    }
+    try (CrawlDatabase db = CrawlDatabase.open(file)) {
+      assertEquals(2, db.infohash(h).orElseThrow().reporters());
+      assertEquals(3_000, db.infohash(h).orElseThrow().lastSeenMillis());
+      assertEquals(1, db.infohash(broken).orElseThrow().reporters(), "replaced by a sound one");
+      assertEquals(2, db.infohashCount());
+    }
+  }
+
+  @Test
   void stateRoundTripsAndStartsEmpty() throws Exception {
     Path file = dir.resolve("state.db");
     CrawlState s = new CrawlState(3, true, id(99), id(5), 1_234, 10, 8, 2, 1, 40);
