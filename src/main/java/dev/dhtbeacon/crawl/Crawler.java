@@ -339,15 +339,10 @@ public final class Crawler implements AutoCloseable {
   }
 
   private ScheduledFuture<?> startProgress(KeyspaceCrawler crawler, long startNanos) {
-    long[] lastSent = {0};
-    long[] lastAt = {startNanos};
+    QueryRate rate = new QueryRate(startNanos);
     return callbacks.scheduleAtFixedRate(() -> {
       KeyspaceCrawler.Snapshot s = crawler.snapshot();
-      long now = settings.nanoTime().getAsLong();
-      double qps = (s.sent() - lastSent[0]) / Math.max(1e-9, (now - lastAt[0]) / 1e9);
-      lastSent[0] = s.sent();
-      lastAt[0] = now;
-      CrawlProgress p = progress(crawler, startNanos, qps);
+      CrawlProgress p = progress(crawler, startNanos, rate.update(s.sent(), s.atNanos()));
       history.progress(p);
       try {
         listener.onProgress(p);

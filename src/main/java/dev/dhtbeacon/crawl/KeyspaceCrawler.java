@@ -61,8 +61,8 @@ final class KeyspaceCrawler implements SweepHooks {
 
   /** Loop-written, thread-safe-to-read view for progress lines. */
   record Snapshot(long found, long answered, long sent, double cursorFraction, double spacing,
-      long timeouts) {
-    static final Snapshot EMPTY = new Snapshot(0, 0, 0, 0, 0, 0);
+      long timeouts, long atNanos) {
+    static final Snapshot EMPTY = new Snapshot(0, 0, 0, 0, 0, 0, Long.MIN_VALUE);
   }
 
   KeyspaceCrawler(DhtNode node, CrawlRecorder recorder, CrawlRateLimiter limiter,
@@ -240,7 +240,7 @@ final class KeyspaceCrawler implements SweepHooks {
     SweepRun.Counters c = run.counters();
     snapshot = new Snapshot(found(), base.answered() + c.answered + c.errors,
         base.queriesSent() + c.sent, table.cursorFraction(), table.spacing(),
-        base.failed() + c.timeouts);
+        base.failed() + c.timeouts, nanoTime.getAsLong());
   }
 
   private long found() {
