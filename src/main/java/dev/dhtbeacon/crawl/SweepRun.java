@@ -24,6 +24,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs one sweep over a {@link SweepTable} on a node's event loop: picks the lowest waiting
@@ -41,6 +43,7 @@ import java.util.function.LongSupplier;
  * method runs on the loop.
  */
 final class SweepRun {
+  private static final Logger LOG = LoggerFactory.getLogger(SweepRun.class);
   static final int PROBE_ROUNDS = 2;
   static final int PROBE_GAPS = 32;
   private static final long BACKOFF_START_NANOS = 50_000_000L;
@@ -121,6 +124,8 @@ final class SweepRun {
 
   /** Starts pumping (call on the loop); the future completes on the loop. */
   CompletableFuture<End> start() {
+    LOG.debug("sweep starts: {} segments, {} nodes expected", segments.count(),
+        Math.round(table.arc().span().doubleValue() / table.spacing()));
     requestPump();
     return done;
   }
@@ -362,6 +367,10 @@ final class SweepRun {
     long pause = Math.min(BACKOFF_MAX_NANOS,
         BACKOFF_START_NANOS << Math.min(20, consecutiveSendFailures - 1));
     pausedUntil = nanoTime.getAsLong() + pause;
+    if (consecutiveSendFailures == 1 || pause >= BACKOFF_MAX_NANOS) {
+      LOG.info("crawl: a query could not be sent ({} in a row), pausing {} ms: {}",
+          consecutiveSendFailures, pause / 1_000_000, cause.toString());
+    }
     if (cause instanceof EgressRefusedException || ++e.sendRetries > MAX_SEND_RETRIES) {
       e.status = SweepTable.Status.SKIPPED;
     } else {
