@@ -95,15 +95,21 @@ public final class CrawlBench {
       long loop0 = threads.loopNanos();
       long t0 = System.nanoTime();
       CrawlSettings settings = CrawlSettings.defaults().withRate(rate).withEstimates(false);
+      List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
       if (!Boolean.getBoolean("crawlbench.memory")) {
         settings = settings.withDatabase(dir.resolve("crawl.db"));
       }
       CrawlSummary s = Crawler.start(node, settings
           .withDuration(Duration.ofMinutes(10)), p -> {
+            lines.add(p.line());
             if (Boolean.getBoolean("crawlbench.progress")) {
               System.err.println(p.line());
             }
           }).join();
+      if (s.seconds() > 12) {
+        System.err.println("slow sweep (" + s.seconds() + " s), its progress:");
+        lines.forEach(System.err::println);
+      }
       double wall = (System.nanoTime() - t0) / 1e9;
       double cpu = (threads.cpuNanos() - cpu0) / 1e9;
       double loop = (threads.loopNanos() - loop0) / 1e9;
