@@ -23,10 +23,10 @@ import org.mapdb.Serializer;
  *   <li>{@code file-commit-C}: {@link CrawlDatabase#open} (MapDB file, transactions, mmap),
  *       committed every {@code C} reports: 1 000 is about what the 10 ms claim commits gave
  *       before reports were batched, 20 000 what the batched writer does;
- *   <li>{@code memory}: {@link CrawlDatabase#inMemory} (plain maps);
+ *   <li>{@code memory}: {@link CrawlDatabase#inMemory} (records as objects in a hash map);
  *   <li>{@code mapdb-memory}, {@code mapdb-heap}: MapDB's serialised in-memory store and its
  *       heap store, the two in-memory stores replaced; map operations only (a get and a put of
- *       a 60-byte value), without the record encoding that {@code memory} includes.
+ *       a 60-byte value).
  * </ul>
  *
  * <pre>
