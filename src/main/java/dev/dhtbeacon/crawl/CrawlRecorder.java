@@ -103,6 +103,9 @@ final class CrawlRecorder implements AutoCloseable {
       this.thread.start();
     } else {
       this.thread = null;
+      // Learn the loop's thread at once, so that calls made on it (a close among them) never
+      // hop to it and wait for themselves.
+      loop.execute(() -> loopThread = Thread.currentThread());
     }
   }
 
@@ -260,17 +263,19 @@ final class CrawlRecorder implements AutoCloseable {
       f.completeExceptionally(new IllegalStateException("crawl database closed"));
       return;
     }
-    if (loop != null) {
-      onLoop(task, f);
-      return;
-    }
-    queue.add(new Task(() -> {
+    // A read that throws fails its own future only, as any write that throws would not.
+    Runnable guarded = () -> {
       try {
         task.run();
       } catch (RuntimeException e) {
         f.completeExceptionally(e);
       }
-    }, f));
+    };
+    if (loop != null) {
+      onLoop(guarded, f);
+      return;
+    }
+    queue.add(new Task(guarded, f));
     LockSupport.unpark(thread);
   }
 

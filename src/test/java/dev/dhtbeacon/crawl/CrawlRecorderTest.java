@@ -1,6 +1,7 @@
 package dev.dhtbeacon.crawl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dhtbeacon.krpc.EventLoops;
@@ -16,6 +17,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -154,6 +157,13 @@ class CrawlRecorderTest {
       assertEquals("UT01", recorder.read(d -> d.node(a.id().hex()).orElseThrow().version())
           .get(10, TimeUnit.SECONDS));
       assertEquals(2L, (long) recorder.read(CrawlDatabase::nodeCount).get(10, TimeUnit.SECONDS));
+      CompletableFuture<Object> failing = recorder.read(d -> {
+        throw new IllegalStateException("a read that fails");
+      });
+      assertThrows(ExecutionException.class, () -> failing.get(10, TimeUnit.SECONDS));
+      recorder.discovered(contact(6), NOW + 5);
+      assertEquals(3L, (long) recorder.read(CrawlDatabase::nodeCount).get(10, TimeUnit.SECONDS),
+          "a failed read does not stop the recording");
     } finally {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
