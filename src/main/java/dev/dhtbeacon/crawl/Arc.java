@@ -36,18 +36,13 @@ record Arc(Int192 lo, Int192 span, Int192 start) {
     return NodeId.BITS - (span.bitLength() - 1);
   }
 
-  boolean contains(NodeId id) {
-    Int192 v = value(id);
-    return v.compareTo(lo) >= 0 && v.compareTo(lo.add(span)) < 0;
-  }
-
   /** The position of an id, or null if the arc does not contain it. */
   Int192 positionOrNull(NodeId id) {
     Int192 v = value(id);
     return v.compareTo(lo) >= 0 && v.compareTo(lo.add(span)) < 0 ? position(v) : null;
   }
 
-  /** The position of an id inside the arc; call only when {@link #contains}. */
+  /** The position of an id inside the arc (see {@link #positionOrNull} for any id). */
   Int192 position(NodeId id) {
     return value(id).subtract(lo).subtract(start).mod(span);
   }
