@@ -97,7 +97,7 @@ final class KeyspaceCrawler implements SweepHooks {
       List<Contact> seeds) {
   }
 
-  /** On the writer thread: the unfinished sweep to resume, or a new one. */
+  /** Where the writes run: the unfinished sweep to resume, or a new one. */
   private Start load(dev.dhtbeacon.store.CrawlDatabase db) {
     CrawlState state = db.state();
     if (state.inProgress()) {
