@@ -223,10 +223,6 @@ final class Int192 implements Comparable<Int192> {
     return (int) lo;
   }
 
-  long longValue() {
-    return lo;
-  }
-
   double doubleValue() {
     if (hi < 0) {
       return -negate().doubleValue();  // the sum below would cancel catastrophically
@@ -293,9 +289,5 @@ final class Int192 implements Comparable<Int192> {
   @Override
   public String toString() {
     return toBigInteger().toString();
-  }
-
-  String toString(int radix) {
-    return toBigInteger().toString(radix);
   }
 }
