@@ -281,19 +281,20 @@ class KrpcTransportTest {
 
   @Test
   void transactionIdsAreDistinctAndNotSequential() throws Exception {
+    int queries = 600;  // tids are drawn 256 at a time: this spans three draws
     List<CompletableFuture<Reply>> futures = new ArrayList<>();
-    for (int i = 0; i < 100; i++) {
+    for (int i = 0; i < queries; i++) {
       futures.add(transport.query(peer.address(), new QueryArgs.Ping(), 10_000));
     }
     Set<TransactionId> tids = new HashSet<>();
     List<Long> values = new ArrayList<>();
-    for (int i = 0; i < 100; i++) {
+    for (int i = 0; i < queries; i++) {
       Query q = (Query) CODEC.decode(peer.receive(3_000).bytes());
       assertEquals(4, q.tid().bytes().length);
       tids.add(q.tid());
       values.add(q.tid().asOurs());
     }
-    assertEquals(100, tids.size());
+    assertEquals(queries, tids.size());
     int sequential = 0;
     for (int i = 1; i < values.size(); i++) {
       long d = Math.abs(values.get(i) - values.get(i - 1));
@@ -303,7 +304,7 @@ class KrpcTransportTest {
     }
     assertTrue(sequential <= 1, sequential + " consecutive tids were close together: "
         + values);
-    assertEquals(100, transport.eventLoop().submit(transport::pendingCount)
+    assertEquals(queries, transport.eventLoop().submit(transport::pendingCount)
         .get(5, TimeUnit.SECONDS));
     // A second transport does not start from the same sequence.
     KrpcTransport other = KrpcTransport.bind(group, new InetSocketAddress(ip(127, 0, 21, 4), 0),
