@@ -7,6 +7,7 @@ import dev.dhtbeacon.store.CrawlDatabase;
 import dev.dhtbeacon.store.CrawlNode;
 import dev.dhtbeacon.store.CrawlState;
 import dev.dhtbeacon.store.EstimateSample;
+import dev.dhtbeacon.store.InfohashReport;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,8 +28,7 @@ final class CrawlRecorder implements AutoCloseable {
   private final CrawlWriter writer;
   private final AtomicLong infohashes;
   /** Reports not yet written; touched by the writer only. */
-  private final List<Sampled> sampled = new ArrayList<>();
-  private int sampledHashes;
+  private final List<InfohashReport> sampled = new ArrayList<>();
 
   /** A recorder with a writer thread of its own. */
   CrawlRecorder(CrawlDatabase db) {
@@ -45,7 +45,7 @@ final class CrawlRecorder implements AutoCloseable {
     CrawlWriter.HeldBack held = new CrawlWriter.HeldBack() {
       @Override
       public int size() {
-        return sampledHashes;
+        return sampled.size();
       }
 
       @Override
@@ -122,27 +122,18 @@ final class CrawlRecorder implements AutoCloseable {
   }
 
   void samples(NodeId reporter, List<NodeId> hashes, long nowMillis) {
-    Sampled s = new Sampled(reporter.bytes(), hashes, nowMillis);
+    byte[] by = reporter.bytes();
     writer.write(() -> {
-      sampled.add(s);
-      sampledHashes += hashes.size();
+      for (NodeId h : hashes) {
+        sampled.add(new InfohashReport(h, by, nowMillis));
+      }
     }, 0);
   }
 
   /** Writes the held-back infohash reports (before a commit or a read). */
   private void writeSamples() {
-    for (Sampled s : sampled) {
-      for (NodeId h : s.hashes) {
-        if (db.reportInfohash(h, s.reporter, s.nowMillis)) {
-          infohashes.incrementAndGet();
-        }
-      }
-    }
+    infohashes.addAndGet(db.reportInfohashes(sampled));
     sampled.clear();
-    sampledHashes = 0;
-  }
-
-  private record Sampled(byte[] reporter, List<NodeId> hashes, long nowMillis) {
   }
 
   void estimate(EstimateSample sample) {

@@ -21,10 +21,10 @@ import org.slf4j.LoggerFactory;
  * speed of the disk.
  *
  * <p>Held-back writes (infohash reports) are written together before the periodic commit (every
- * second or {@value #HELD_BATCH} of them): in a MapDB file, a transaction that rewrites the same
- * index pages thousands of times costs about a third less per write than the small ones the
- * claims commit every 10 ms (CrawlDatabaseBench). A killed crawl loses at most the last second
- * of them, as it loses the answers still in flight.
+ * second or {@value #HELD_BATCH} of them, half a second of an uncapped sweep): the file keeps
+ * infohash records in groups of adjacent ones, and a batch costs what the groups it touches
+ * cost, so the larger the batch the cheaper each report. A killed crawl loses at most the last
+ * second of them, as it loses the answers still in flight.
  */
 final class WriterThread extends CrawlWriter {
   private static final Logger LOG = LoggerFactory.getLogger(WriterThread.class);
@@ -36,7 +36,7 @@ final class WriterThread extends CrawlWriter {
   /** How long an idle writer sleeps: the most an ordinary write waits to be picked up. */
   private static final long IDLE_PARK_NANOS = 10_000_000L;
   /** Held-back writes after which they are written and committed. */
-  static final int HELD_BATCH = 5_000;
+  static final int HELD_BATCH = 50_000;
   /**
    * Claims wait until this long after the last commit: each commit writes and syncs the
    * write-ahead log, so at most 100 a second; the sweep admits nodes far enough ahead (a tenth

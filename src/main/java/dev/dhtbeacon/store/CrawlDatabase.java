@@ -4,6 +4,7 @@ import dev.dhtbeacon.bencode.BDecoder;
 import dev.dhtbeacon.bencode.BDictionary;
 import dev.dhtbeacon.bencode.BEncoder;
 import dev.dhtbeacon.bencode.BencodeException;
+import dev.dhtbeacon.bencode.Hex;
 import dev.dhtbeacon.routing.NodeId;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,9 +31,10 @@ import org.slf4j.LoggerFactory;
  * reload the part of the keyspace ahead of its cursor), infohash records, the sweep state and
  * the size-estimate history (the last {@value #HISTORY_LIMIT} samples, in time order, across
  * every crawl that used the file). Node and infohash records are binary
- * ({@link CrawlRecordCodec}; the bencoded ones of older files are still read), the state and
- * history bencoded dictionaries. Crawls without a file keep the same records in plain maps
- * ({@link #inMemory}).
+ * ({@link CrawlRecordCodec}; the bencoded ones of older files are still read), infohash
+ * records in groups of adjacent ones ({@link InfohashGroups}), the state and history bencoded
+ * dictionaries. Crawls without a file keep the same records as objects in
+ * plain maps ({@link #inMemory}).
  *
  * <p>Transactions are on, and nothing is durable before {@link #commit()}: the crawler commits
  * every second or every thousand writes, and before it sends a query it commits the claim that
@@ -51,11 +53,18 @@ public final class CrawlDatabase implements AutoCloseable {
   public static final int HISTORY_LIMIT = 10_000;
   /** Samples one millisecond can hold before more are dropped (keys are times). */
   private static final int SAME_MILLI_LIMIT = 1_000;
+  private static final String NODE_RECORDS = "crawl-node-records";
+  /** Where older files hold node records: under hex keys, in the tree's nodes. */
+  private static final String OLD_NODES = "crawl-nodes";
+  /** Where files written before infohash records were grouped hold them, one entry each. */
+  private static final String UNGROUPED_INFOHASHES = "crawl-infohashes";
+  /** Records moved from an older layout between commits. */
+  private static final int MOVE_BATCH = 50_000;
 
   /** The MapDB file, or null for a database in memory. */
   private final DB db;
   private final String name;
-  private final NavigableMap<String, byte[]> nodes;
+  private final NodeTable nodes;
   private final InfohashTable infohashes;
   private final Map<String, byte[]> meta;
   private final NavigableMap<Long, byte[]> history;
@@ -64,21 +73,26 @@ public final class CrawlDatabase implements AutoCloseable {
   private CrawlDatabase(DB db, String name) {
     this.db = db;
     this.name = name;
-    this.nodes = db.treeMap("crawl-nodes", Serializer.STRING, Serializer.BYTE_ARRAY)
-        .counterEnable().createOrOpen();
-    this.infohashes = new InfohashTable.Encoded(db.hashMap("crawl-infohashes",
-        Serializer.STRING, Serializer.BYTE_ARRAY).counterEnable().createOrOpen());
+    this.nodes = new NodeTable.Encoded(nodeRecords(db));
+    this.infohashes = new InfohashGroups(db.treeMap("crawl-infohash-groups",
+        Serializer.BYTE_ARRAY, Serializer.BYTE_ARRAY).valuesOutsideNodesEnable().createOrOpen(),
+        db.atomicLong("crawl-infohash-count").createOrOpen(), name);
     this.meta = db.hashMap("crawl-meta", Serializer.STRING, Serializer.BYTE_ARRAY)
         .createOrOpen();
     this.history = db.treeMap("crawl-estimates", Serializer.LONG, Serializer.BYTE_ARRAY)
         .counterEnable().createOrOpen();
   }
 
+  private static NavigableMap<byte[], byte[]> nodeRecords(DB db) {
+    return db.treeMap(NODE_RECORDS, Serializer.BYTE_ARRAY, Serializer.BYTE_ARRAY)
+        .valuesOutsideNodesEnable().counterEnable().createOrOpen();
+  }
+
   /** In memory: the same records in plain collections. */
   private CrawlDatabase() {
     this.db = null;
     this.name = "memory";
-    this.nodes = new TreeMap<>();
+    this.nodes = new NodeTable.InMemory();
     this.infohashes = new InfohashTable.InMemory();
     this.meta = new HashMap<>();
     this.history = new TreeMap<>();
@@ -100,16 +114,19 @@ public final class CrawlDatabase implements AutoCloseable {
           .transactionEnable()
           .fileMmapEnableIfSupported()
           .make();
-      return new CrawlDatabase(db, file.toString());
+      CrawlDatabase database = new CrawlDatabase(db, file.toString());
+      database.moveOldNodes();
+      database.groupOldInfohashes();
+      return database;
     } catch (RuntimeException e) {
       throw new IOException("cannot open crawl database " + file + ": " + reason(e), e);
     }
   }
 
   /**
-   * A database in memory, for crawls without {@code --db}: plain Java maps (node records
-   * encoded as in a file, infohash records as objects; 0.1 µs per infohash report against 0.8
-   * in MapDB's heap store and 4.4 in its serialised in-memory store: CrawlDatabaseBench).
+   * A database in memory, for crawls without {@code --db}: plain Java maps of record objects
+   * (0.1 µs per infohash report against 0.8 in MapDB's heap store and 4.4 in its serialised
+   * in-memory store: CrawlDatabaseBench).
    * Unlike a file database it is not thread-safe: use it from one thread at a time (the
    * crawler's event loop). Commits do nothing.
    */
@@ -127,41 +144,26 @@ public final class CrawlDatabase implements AutoCloseable {
   }
 
   public Optional<CrawlNode> node(String idHex) {
-    return Optional.ofNullable(decodeNode(idHex, nodes.get(idHex)));
+    return parse(() -> nodes.get(idHex));
   }
 
   public void putNode(CrawlNode node) {
-    nodes.put(node.idHex(), CrawlRecordCodec.encode(node));
+    nodes.put(node);
   }
 
   /** Stores {@code node} unless a record for its id exists; true if it was stored. */
   public boolean putNodeIfAbsent(CrawlNode node) {
-    return nodes.putIfAbsent(node.idHex(), CrawlRecordCodec.encode(node)) == null;
+    return nodes.putIfAbsent(node);
   }
 
   /** Up to {@code max} node records with ids at or above {@code fromHex}, in id order. */
   public List<CrawlNode> nodesFrom(String fromHex, int max) {
-    List<CrawlNode> out = new ArrayList<>();
-    for (Map.Entry<String, byte[]> e : nodes.tailMap(fromHex, true).entrySet()) {
-      if (out.size() >= max) {
-        break;
-      }
-      CrawlNode n = decodeNode(e.getKey(), e.getValue());
-      if (n != null) {
-        out.add(n);
-      }
-    }
-    return out;
+    return nodes.from(fromHex, max, this::ignoreIncomplete);
   }
 
   /** Calls {@code action} for every node record, in id order. */
   public void forEachNode(Consumer<CrawlNode> action) {
-    for (Map.Entry<String, byte[]> e : nodes.entrySet()) {
-      CrawlNode n = decodeNode(e.getKey(), e.getValue());
-      if (n != null) {
-        action.accept(n);
-      }
-    }
+    nodes.forEach(action, this::ignoreIncomplete);
   }
 
   public long nodeCount() {
@@ -169,17 +171,94 @@ public final class CrawlDatabase implements AutoCloseable {
   }
 
   /**
-   * Records that the node whose id is {@code reporterId} sampled {@code hash}.
+   * Records that the node whose id is {@code reporterId} sampled {@code hash}. In a file, one
+   * report costs as much as a batch of them that falls in the same group: use
+   * {@link #reportInfohashes} for many.
    *
    * @return true if the infohash was new to the database
    */
   public boolean reportInfohash(NodeId hash, byte[] reporterId, long nowMillis) {
-    try {
-      return infohashes.report(hash, reporterId, nowMillis);
-    } catch (IllegalStateException | IllegalArgumentException e) {
-      LOG.warn("replacing an incomplete entry in {}: {}", name, e.getMessage());
-      infohashes.put(hash, CrawlInfohash.first(reporterId, nowMillis));
-      return false;
+    return reportInfohashes(List.of(new InfohashReport(hash, reporterId, nowMillis))) == 1;
+  }
+
+  /**
+   * Records a batch of BEP 51 reports, those of one infohash in the order given.
+   *
+   * @return how many infohashes were new to the database
+   */
+  public int reportInfohashes(List<InfohashReport> reports) {
+    return infohashes.apply(reports);
+  }
+
+  /**
+   * Moves the node records of an older file to where this version keeps them, committing every
+   * {@value #MOVE_BATCH}; a crash in between repeats it at the next open, harmlessly.
+   */
+  private void moveOldNodes() {
+    if (!db.exists(OLD_NODES)) {
+      return;
+    }
+    Map<String, byte[]> old = db.treeMap(OLD_NODES, Serializer.STRING, Serializer.BYTE_ARRAY)
+        .counterEnable().createOrOpen();
+    if (old.isEmpty()) {
+      return;
+    }
+    LOG.info("moving the {} node records of {}", old.size(), name);
+    Map<byte[], byte[]> current = nodeRecords(db);
+    int moved = 0;
+    for (Map.Entry<String, byte[]> e : old.entrySet()) {
+      try {
+        current.put(Hex.decode(e.getKey()), e.getValue());
+      } catch (IllegalArgumentException ex) {
+        ignoreIncomplete(ex);
+      }
+      if (++moved % MOVE_BATCH == 0) {
+        db.commit();
+      }
+    }
+    old.clear();
+    db.commit();
+  }
+
+  /**
+   * Moves the infohash records of a file written before they were grouped (one entry each)
+   * into groups, committing every {@value #MOVE_BATCH}; a crash in between repeats it at
+   * the next open, harmlessly, since a record moved twice overwrites its copy.
+   */
+  private void groupOldInfohashes() {
+    if (!db.exists(UNGROUPED_INFOHASHES)) {
+      return;
+    }
+    Map<String, byte[]> old = db.hashMap(UNGROUPED_INFOHASHES, Serializer.STRING,
+        Serializer.BYTE_ARRAY).counterEnable().createOrOpen();
+    if (old.isEmpty()) {
+      return;
+    }
+    LOG.info("grouping the {} infohash records of {}", old.size(), name);
+    List<StoredInfohash> batch = new ArrayList<>();
+    for (Map.Entry<String, byte[]> e : old.entrySet()) {
+      try {
+        batch.add(new StoredInfohash(NodeId.ofHex(e.getKey()),
+            CrawlRecordCodec.decodeInfohash(e.getValue(), decoder)));
+      } catch (IllegalStateException | IllegalArgumentException ex) {
+        ignoreIncomplete(ex);
+      }
+      if (batch.size() == MOVE_BATCH) {
+        infohashes.apply(batch);
+        batch.clear();
+        db.commit();
+      }
+    }
+    infohashes.apply(batch);
+    old.clear();
+    db.commit();
+  }
+
+  /** A record moved as it is. */
+  private record StoredInfohash(NodeId hash, CrawlInfohash record) implements InfohashUpdate {
+    @Override
+    public CrawlInfohash apply(CrawlInfohash old) {
+      return record;
     }
   }
 
@@ -193,8 +272,7 @@ public final class CrawlDatabase implements AutoCloseable {
 
   /** Calls {@code action} with every infohash and its record. */
   public void forEachInfohash(BiConsumer<NodeId, CrawlInfohash> action) {
-    infohashes.forEach(action,
-        e -> LOG.warn("ignoring an incomplete entry in {}: {}", name, e.getMessage()));
+    infohashes.forEach(action, this::ignoreIncomplete);
   }
 
   public CrawlState state() {
@@ -290,11 +368,6 @@ public final class CrawlDatabase implements AutoCloseable {
     }
   }
 
-  private CrawlNode decodeNode(String idHex, byte[] bytes) {
-    return bytes == null ? null
-        : parse(() -> CrawlRecordCodec.decodeNode(idHex, bytes, decoder)).orElse(null);
-  }
-
   private BDictionary decode(byte[] bytes) {
     if (bytes == null) {
       return null;
@@ -311,8 +384,12 @@ public final class CrawlDatabase implements AutoCloseable {
     try {
       return Optional.ofNullable(parser.get());
     } catch (IllegalStateException | IllegalArgumentException e) {
-      LOG.warn("ignoring an incomplete entry in {}: {}", name, e.getMessage());
+      ignoreIncomplete(e);
       return Optional.empty();
     }
+  }
+
+  private void ignoreIncomplete(RuntimeException e) {
+    LOG.warn("ignoring an incomplete entry in {}: {}", name, e.getMessage());
   }
 }

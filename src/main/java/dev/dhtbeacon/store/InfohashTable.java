@@ -1,15 +1,16 @@
 package dev.dhtbeacon.store;
 
-import dev.dhtbeacon.bencode.BDecoder;
 import dev.dhtbeacon.routing.NodeId;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
- * Where a crawl database keeps its infohash records. A sweep reads and rewrites one for every
- * infohash a node samples, twenty per answering node: this is the database's busiest table.
+ * Where a crawl database keeps its infohash records: {@link InfohashGroups} in a file,
+ * {@link InMemory} without one. A sweep reports twenty infohashes per answering node: this is
+ * the database's busiest table.
  */
 interface InfohashTable {
   /**
@@ -19,20 +20,13 @@ interface InfohashTable {
    */
   CrawlInfohash get(NodeId hash);
 
-  void put(NodeId hash, CrawlInfohash record);
-
   /**
-   * Records that the node whose id starts with {@code reporter} sampled {@code hash}.
+   * Applies the updates, those of one infohash in the order given (a stored record that cannot
+   * be read is replaced).
    *
-   * @return true if the infohash was new to the table
-   * @throws IllegalStateException or IllegalArgumentException if the stored record is corrupt
+   * @return how many infohashes were new to the table
    */
-  default boolean report(NodeId hash, byte[] reporter, long nowMillis) {
-    CrawlInfohash old = get(hash);
-    put(hash, old == null ? CrawlInfohash.first(reporter, nowMillis)
-        : old.reportedBy(reporter, nowMillis));
-    return old == null;
-  }
+  int apply(List<? extends InfohashUpdate> updates);
 
   long size();
 
@@ -40,51 +34,8 @@ interface InfohashTable {
   void forEach(BiConsumer<NodeId, CrawlInfohash> action, Consumer<RuntimeException> corrupt);
 
   /**
-   * Records encoded ({@link CrawlRecordCodec}) under hex keys in a MapDB map, as every file
-   * version has stored them.
-   */
-  final class Encoded implements InfohashTable {
-    private final Map<String, byte[]> map;
-    private final BDecoder decoder = new BDecoder();
-
-    Encoded(Map<String, byte[]> map) {
-      this.map = map;
-    }
-
-    @Override
-    public CrawlInfohash get(NodeId hash) {
-      byte[] bytes = map.get(hash.hex());
-      return bytes == null ? null : CrawlRecordCodec.decodeInfohash(bytes, decoder);
-    }
-
-    @Override
-    public void put(NodeId hash, CrawlInfohash record) {
-      map.put(hash.hex(), CrawlRecordCodec.encode(record));
-    }
-
-    @Override
-    public long size() {
-      return map.size();
-    }
-
-    @Override
-    public void forEach(BiConsumer<NodeId, CrawlInfohash> action,
-        Consumer<RuntimeException> corrupt) {
-      for (Map.Entry<String, byte[]> e : map.entrySet()) {
-        try {
-          action.accept(NodeId.ofHex(e.getKey()),
-              CrawlRecordCodec.decodeInfohash(e.getValue(), decoder));
-        } catch (IllegalStateException | IllegalArgumentException ex) {
-          corrupt.accept(ex);
-        }
-      }
-    }
-  }
-
-  /**
-   * Records as objects in a hash map, for crawls without a file: no hex keys, no encoding. The
-   * in-memory writer spent most of its time on those (hex, string hashes, records encoded and
-   * decoded for each of the 270 000 reports of a 15 000-node sweep).
+   * Records as objects in a hash map, for crawls without a file: no keys to encode, no records
+   * to decode, which were most of the in-memory writer's time.
    */
   final class InMemory implements InfohashTable {
     private final Map<NodeId, CrawlInfohash> records = new HashMap<>();
@@ -94,19 +45,19 @@ interface InfohashTable {
       return records.get(hash);
     }
 
-    @Override
-    public void put(NodeId hash, CrawlInfohash record) {
-      records.put(hash, record);
-    }
-
     /** One hash lookup for a new infohash, which nearly every report is, not two. */
     @Override
-    public boolean report(NodeId hash, byte[] reporter, long nowMillis) {
-      CrawlInfohash old = records.putIfAbsent(hash, CrawlInfohash.first(reporter, nowMillis));
-      if (old != null) {
-        records.put(hash, old.reportedBy(reporter, nowMillis));
+    public int apply(List<? extends InfohashUpdate> updates) {
+      int added = 0;
+      for (InfohashUpdate u : updates) {
+        CrawlInfohash old = records.putIfAbsent(u.hash(), u.apply(null));
+        if (old == null) {
+          added++;
+        } else {
+          records.put(u.hash(), u.apply(old));
+        }
       }
-      return old == null;
+      return added;
     }
 
     @Override

@@ -45,6 +45,66 @@ class CrawlDatabaseTest {
   }
 
   @Test
+  void nodeRecordsInMemoryBehaveAsInAFile() throws Exception {
+    // Ids with the top bit set too: a file orders its byte keys as unsigned, like the hex ids.
+    List<String> ids = List.of(id(40), id(7), "ff" + id(3).substring(2), id(300),
+        "80" + id(1).substring(2), id(12), "7f" + id(2).substring(2), id(99));
+    try (CrawlDatabase file = CrawlDatabase.open(dir.resolve("crawl.db"));
+        CrawlDatabase memory = CrawlDatabase.inMemory()) {
+      for (CrawlDatabase db : List.of(file, memory)) {
+        for (String id : ids) {
+          assertTrue(db.putNodeIfAbsent(CrawlNode.discovered(id, IP1, 28000, true, 1)));
+        }
+        assertFalse(db.putNodeIfAbsent(CrawlNode.discovered(id(12), IP2, 1, false, 9)));
+        db.putNode(db.node(id(99)).orElseThrow().withClaim(5, 1_000));
+      }
+      assertEquals(List.of(id(12), id(40), id(99)), ids(memory.nodesFrom(id(10), 3)));
+      assertEquals(ids(memory.nodesFrom(id(10), 3)), ids(file.nodesFrom(id(10), 3)));
+      assertEquals(ids(memory.nodesFrom("80" + id(0).substring(2), 10)),
+          ids(file.nodesFrom("80" + id(0).substring(2), 10)));
+      List<CrawlNode> all = new java.util.ArrayList<>();
+      memory.forEachNode(all::add);
+      List<CrawlNode> allFile = new java.util.ArrayList<>();
+      file.forEachNode(allFile::add);
+      assertEquals(allFile, all, "same records, in id order");
+      assertEquals(ids.stream().sorted().toList(), ids(all));
+      assertEquals(8, memory.nodeCount());
+      assertEquals(8, file.nodeCount());
+      assertEquals(file.node(id(99)), memory.node(id(99)));
+      assertEquals(5, file.node(id(99)).orElseThrow().sweep());
+      assertEquals(IP1[3], memory.node(id(12)).orElseThrow().ip()[3], "the first record stays");
+    }
+  }
+
+  @Test
+  void nodeRecordsOfAnOlderFileAreMovedOnceAtOpen() throws Exception {
+    Path file = dir.resolve("old-nodes.db");
+    CrawlNode a = CrawlNode.discovered(id(5), IP1, 28000, true, 1).withClaim(2, 10);
+    CrawlNode b = CrawlNode.discovered("ee" + id(6).substring(2), IP2, 28001, false, 2);
+    try (org.mapdb.DB raw = org.mapdb.DBMaker.fileDB(file.toFile()).transactionEnable().make()) {
+      java.util.Map<String, byte[]> old = raw.treeMap("crawl-nodes",
+          org.mapdb.Serializer.STRING, org.mapdb.Serializer.BYTE_ARRAY).counterEnable()
+          .createOrOpen();
+      old.put(a.idHex(), CrawlRecordCodec.encode(a));
+      old.put(b.idHex(), CrawlRecordCodec.encode(b));
+      raw.commit();
+    }
+    try (CrawlDatabase db = CrawlDatabase.open(file)) {
+      assertEquals(Optional.of(a), db.node(a.idHex()));
+      assertEquals(2, db.nodeCount());
+      db.putNode(a.withFailure());
+    }
+    try (CrawlDatabase db = CrawlDatabase.open(file)) {
+      assertEquals(1, db.node(a.idHex()).orElseThrow().failures(), "not moved a second time");
+      assertEquals(List.of(a.idHex(), b.idHex()), ids(db.nodesFrom(id(0), 10)));
+    }
+  }
+
+  private static List<String> ids(List<CrawlNode> nodes) {
+    return nodes.stream().map(CrawlNode::idHex).toList();
+  }
+
+  @Test
   void answersFailuresAndClaimsUpdateARecord() {
     try (CrawlDatabase db = CrawlDatabase.inMemory()) {
       CrawlNode n = CrawlNode.discovered(id(1), IP1, 28000, true, 100).withClaim(4, 200);
@@ -81,31 +141,32 @@ class CrawlDatabaseTest {
   }
 
   @Test
-  void aFileCountsReportersTooAndReplacesACorruptRecord() throws Exception {
+  void aFileOfTheOldLayoutHasItsInfohashesGroupedOnceAtOpen() throws Exception {
     Path file = dir.resolve("hashes.db");
     NodeId h = NodeId.ofHex(id(43));
     NodeId broken = NodeId.ofHex(id(44));
-    try (org.mapdb.DB raw = org.mapdb.DBMaker.fileDB(file.toFile()).transactionEnable().make()) {
-      raw.hashMap("crawl-infohashes", org.mapdb.Serializer.STRING,
-          org.mapdb.Serializer.BYTE_ARRAY).counterEnable().createOrOpen()
-          .put(broken.hex(), new byte[] {1, 2, 3});
-      raw.commit();
-    }
     byte[] a = new byte[20];
     byte[] b = new byte[20];
     b[0] = 1;
+    try (org.mapdb.DB raw = org.mapdb.DBMaker.fileDB(file.toFile()).transactionEnable().make()) {
+      java.util.Map<String, byte[]> old = raw.hashMap("crawl-infohashes",
+          org.mapdb.Serializer.STRING, org.mapdb.Serializer.BYTE_ARRAY).counterEnable()
+          .createOrOpen();
+      old.put(h.hex(), CrawlRecordCodec.encode(CrawlInfohash.first(a, 1_000)));
+      old.put(broken.hex(), new byte[] {1, 2, 3});
+      raw.commit();
+    }
     try (CrawlDatabase db = CrawlDatabase.open(file)) {
-      assertTrue(db.reportInfohash(h, a, 1_000));
+      assertEquals(1, db.infohashCount(), "the readable record moved; the truncated one not");
       assertFalse(db.reportInfohash(h, a, 2_000), "the same reporter again");
       assertFalse(db.reportInfohash(h, b, 3_000));
-      assertTrue(db.infohash(broken).isEmpty(), "a truncated record reads as none");
-      assertFalse(db.reportInfohash(broken, a, 4_000), "it was there, if unreadable");
+      assertTrue(db.reportInfohash(broken, a, 4_000));
     }
     try (CrawlDatabase db = CrawlDatabase.open(file)) {
       assertEquals(2, db.infohash(h).orElseThrow().reporters());
+      assertEquals(1_000, db.infohash(h).orElseThrow().firstSeenMillis());
       assertEquals(3_000, db.infohash(h).orElseThrow().lastSeenMillis());
-      assertEquals(1, db.infohash(broken).orElseThrow().reporters(), "replaced by a sound one");
-      assertEquals(2, db.infohashCount());
+      assertEquals(2, db.infohashCount(), "not moved a second time");
     }
   }
 
