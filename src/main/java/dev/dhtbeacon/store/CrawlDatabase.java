@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
  * every crawl that used the file). Node and infohash records are binary
  * ({@link CrawlRecordCodec}; the bencoded ones of older files are still read), infohash
  * records in groups of adjacent ones ({@link InfohashGroups}), the state and history bencoded
- * dictionaries. Crawls without a file keep the same records as objects in
- * plain maps ({@link #inMemory}).
+ * dictionaries. Crawls without a file keep the same records as objects in plain maps
+ * ({@link #inMemory}).
  *
  * <p>Transactions are on, and nothing is durable before {@link #commit()}: the crawler commits
  * every second or every thousand writes, and before it sends a query it commits the claim that

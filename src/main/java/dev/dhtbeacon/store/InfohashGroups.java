@@ -34,6 +34,9 @@ import org.slf4j.LoggerFactory;
  * infohashes makes a group that cannot split. A group that cannot be read is logged and
  * replaced at its next write: its records are lost, and the count may then run high.
  *
+ * <p>{@link #apply} reads and rewrites several entries: call it from one thread at a time (the
+ * crawler has one writer). Reads may run beside it.
+ *
  * <p>Layout of a group: version byte 1, a record count (int), then per record the 20-byte
  * infohash, a length (unsigned short) and the record ({@link CrawlRecordCodec}).
  */
