@@ -160,7 +160,7 @@ final class KeyspaceCrawler implements SweepHooks {
         : Arc.value(node.id().xor(start.farthest)).doubleValue() / 8;
     table = new SweepTable(Arc.full(), guess, settings.maxTableEntries());
     if (resumed) {
-      table.resumeAt(Int192.parseHex(state.cursorHex()), Int192.parseHex(state.horizonHex()));
+      table.segments().resumeAt(Int192.parseHex(state.cursorHex()), Int192.parseHex(state.horizonHex()));
     }
     for (CrawlNode n : start.saved) {
       SweepTable.Status status = n.sweep() == sweep ? SweepTable.Status.ANSWERED
@@ -189,6 +189,7 @@ final class KeyspaceCrawler implements SweepHooks {
       node.eventLoop().schedule(() -> {
         if (!run.finished()) {
           publishSnapshot();
+          run.logPace();
           recorder.saveState(state(true));
           scheduleStateSave();
         }
@@ -206,7 +207,7 @@ final class KeyspaceCrawler implements SweepHooks {
       SweepRun.Counters c = run.counters();
       Result r = new Result(sweep, end, resumed, found(), base.answered() + c.answered + c.errors,
           base.queriesSent() + c.sent, base.failed() + c.timeouts, c.errors,
-          base.mismatches() + c.mismatches, table.cursorFraction(), table.spacing());
+          base.mismatches() + c.mismatches, table.segments().cursorFraction(), table.spacing());
       recorder.commit().whenComplete((v, error) -> result.complete(r));
     });
     return result;
@@ -239,7 +240,7 @@ final class KeyspaceCrawler implements SweepHooks {
   private void publishSnapshot() {
     SweepRun.Counters c = run.counters();
     snapshot = new Snapshot(found(), base.answered() + c.answered + c.errors,
-        base.queriesSent() + c.sent, table.cursorFraction(), table.spacing(),
+        base.queriesSent() + c.sent, table.segments().cursorFraction(), table.spacing(),
         base.failed() + c.timeouts, nanoTime.getAsLong());
   }
 
@@ -249,7 +250,7 @@ final class KeyspaceCrawler implements SweepHooks {
 
   private CrawlState state(boolean inProgress) {
     SweepRun.Counters c = run.counters();
-    return new CrawlState(sweep, inProgress, hex(table.cursor()), hex(table.horizon()),
+    return new CrawlState(sweep, inProgress, hex(table.segments().highestCursor()), hex(table.horizon()),
         base.startedMillis(), base.queriesSent() + c.sent,
         base.answered() + c.answered + c.errors, base.failed() + c.timeouts,
         base.mismatches() + c.mismatches, found());

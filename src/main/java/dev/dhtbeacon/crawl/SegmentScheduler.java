@@ -47,7 +47,7 @@ final class SegmentScheduler {
     this.targets = targets;
     this.limiter = limiter;
     this.segments = segments;
-    table.segments(segments);
+    table.segments().cut(segments);
   }
 
   /**
@@ -85,8 +85,8 @@ final class SegmentScheduler {
       changed.clear(seg);
       int busy = 0;
       Int192 lowest = null;
-      for (Iterator<SweepTable.Entry> it = active.subMap(table.segmentStart(seg),
-          table.segmentEnd(seg)).values().iterator(); it.hasNext(); ) {
+      for (Iterator<SweepTable.Entry> it = active.subMap(table.segments().start(seg),
+          table.segments().end(seg)).values().iterator(); it.hasNext(); ) {
         SweepTable.Entry x = it.next();
         if (x.status == SweepTable.Status.IN_FLIGHT && nowNanos - x.sentNanos > settleNanos) {
           // Stale for good (its send time does not change): forget it here, or every pick
@@ -129,11 +129,11 @@ final class SegmentScheduler {
   /** The entry is finished (or back in the table): it no longer holds its segment. */
   void done(SweepTable.Entry e) {
     active.remove(e.position);
-    changed.set(table.segmentOf(e.position));
+    changed.set(table.segments().of(e.position));
   }
 
   /** A node was added to the table at {@code position}: its segment may have work. */
   void added(Int192 position) {
-    changed.set(table.segmentOf(position));
+    changed.set(table.segments().of(position));
   }
 }

@@ -140,6 +140,16 @@ final class SweepRun {
     return counters;
   }
 
+  /** Logs, at debug level, what holds the sweep's pace now (called once a second). */
+  void logPace() {
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("sweep pace: {} in flight, {} ready, {} admitting, rtt {} ms, settle {} ms,"
+          + " {} sent, {} timeouts", inFlight, ready.size(), admitting,
+          Math.round(smoothedRttMillis), settleNanos() / 1_000_000, counters.sent,
+          counters.timeouts);
+    }
+  }
+
   SweepTargets targets() {
     return targets;
   }

@@ -88,14 +88,7 @@ final class SweepTable {
   private final SweepDensity density;
   private final TreeMap<Int192, Entry> entries = new TreeMap<>();
   private final Map<Role, TreeMap<Int192, Entry>> waiting = new EnumMap<>(Role.class);
-  private int segments = 1;
-  /** Segment i spans [bounds[i], bounds[i + 1]): computed once, asked for on every pick. */
-  private Int192[] bounds;
-  /** log2 of the segment width when the arc's span is a power of two (always, in practice). */
-  private int segmentShift = -1;
-  private Int192 segmentWidth;
-  private Int192[] cursors = {Int192.ZERO};
-  private Int192[] horizons = {null};
+  private final SweepSegments segments;
   private long found;
   private long ignored;
 
@@ -111,69 +104,20 @@ final class SweepTable {
     this.arc = arc;
     this.density = new SweepDensity(arc, guessedSpacing);
     this.maxEntries = maxEntries;
-    setSegmentWidth(1);
+    this.segments = new SweepSegments(arc);
     for (Role r : Role.values()) {
       waiting.put(r, new TreeMap<>());
     }
   }
 
-  /**
-   * Cuts the arc into {@code k} equal segments walked side by side (a power of two, set before
-   * the sweep starts): each has its own cursor and horizon.
-   */
-  void segments(int k) {
-    if (k < 1 || Integer.bitCount(k) != 1) {
-      throw new IllegalArgumentException("segments must be a power of two, got " + k);
-    }
-    Int192[] oldCursors = cursors;
-    Int192[] oldHorizons = horizons;
-    segments = k;
-    setSegmentWidth(k);
-    cursors = new Int192[k];
-    horizons = new Int192[k];
-    for (int i = 0; i < k; i++) {
-      cursors[i] = segmentStart(i);
-      horizons[i] = oldHorizons[0];
-    }
-    Int192 saved = oldCursors[0];
-    if (saved.signum() > 0) {
-      cursors[segmentOf(saved)] = saved;
-    }
-  }
-
-  private void setSegmentWidth(int k) {
-    Int192 span = arc.span();
-    segmentWidth = span.divide(Int192.valueOf(k));
-    segmentShift = span.bitCount() == 1 ? segmentWidth.bitLength() - 1 : -1;
-    bounds = new Int192[k + 1];
-    for (int i = 0; i < k; i++) {
-      bounds[i] = segmentWidth.multiply(Int192.valueOf(i));
-    }
-    bounds[k] = span;
-  }
-
-  int segmentOf(Int192 position) {
-    int seg = segmentShift >= 0 ? position.shiftRight(segmentShift).intValue()
-        : position.divide(segmentWidth).intValue();
-    return Math.min(segments - 1, seg);
-  }
-
-  Int192 segmentStart(int segment) {
-    return bounds[segment];
-  }
-
-  /** The first position after segment {@code segment}. */
-  Int192 segmentEnd(int segment) {
-    return bounds[segment + 1];
-  }
-
-  private Int192 horizonAt(Int192 position) {
-    return horizons[segmentOf(position)];
+  /** The segments walked side by side, with their cursors and horizons. */
+  SweepSegments segments() {
+    return segments;
   }
 
   /** The horizon of the segment holding {@code position} (0 if nothing was dropped there). */
   Int192 horizonFor(Int192 position) {
-    Int192 h = horizonAt(position);
+    Int192 h = segments.horizonAt(position);
     return h == null ? Int192.ZERO : h;
   }
 
@@ -198,7 +142,7 @@ final class SweepTable {
       known.mentions++;
       return null;
     }
-    Int192 horizon = horizonAt(position);
+    Int192 horizon = segments.horizonAt(position);
     if ((horizon != null && position.compareTo(horizon) <= 0)
         || entries.size() >= 2 * maxEntries) {
       ignored++;
@@ -237,7 +181,7 @@ final class SweepTable {
   }
 
   /**
-   * The next entry to ask in segment {@code segment} (see {@link #segments}): a lagging entry
+   * The next entry to ask in segment {@code segment} (see {@link SweepSegments}): a lagging entry
    * the front has left {@value #LAG_SPACINGS} spacings behind, else the lowest front entry,
    * else (once nothing else waits anywhere) a last one, chosen by {@code lastPicker}. Only
    * entries whose {@code notBeforeMillis} passed and that {@code ok} accepts count; at most
@@ -245,8 +189,8 @@ final class SweepTable {
    */
   Entry nextPending(int segment, long nowMillis, Predicate<Entry> ok, int scanLimit,
       LastPicker lastPicker) {
-    Int192 lo = segmentStart(segment);
-    Int192 hi = segmentEnd(segment);
+    Int192 lo = segments.start(segment);
+    Int192 hi = segments.end(segment);
     Entry front = first(waiting.get(Role.FRONT).subMap(lo, true, hi, false), nowMillis, ok,
         scanLimit);
     double lag = LAG_SPACINGS * spacing();
@@ -308,10 +252,7 @@ final class SweepTable {
     waiting.get(e.role).remove(e.position);
     e.status = Status.ADMITTING;
     density.taken(e.position, entries);
-    int seg = segmentOf(e.position);
-    if (e.position.compareTo(cursors[seg]) > 0) {
-      cursors[seg] = e.position;
-    }
+    segments.advanceCursor(e.position);
   }
 
   /** Puts an entry back in its queue, to be asked no sooner than {@code notBeforeMillis}. */
@@ -405,9 +346,9 @@ final class SweepTable {
     int target = maxEntries * 9 / 10;
     Int192 margin = Int192.valueOf((long) (LAG_SPACINGS * spacing() / 0x1p100))
         .shiftLeft(100);
-    for (int seg = 0; seg < segments && entries.size() > target; seg++) {
-      Int192 lo = segmentStart(seg);
-      Int192 hi = segmentEnd(seg);
+    for (int seg = 0; seg < segments.count() && entries.size() > target; seg++) {
+      Int192 lo = segments.start(seg);
+      Int192 hi = segments.end(seg);
       Int192 front = hi;
       for (Entry e : entries.subMap(lo, true, hi, false).values()) {
         if (!e.status.finished() && e.role != Role.LAST) {
@@ -425,11 +366,7 @@ final class SweepTable {
         if (e.status.finished()) {
           // The grid keeps counting it: a region swept and dropped is not an empty region.
           it.remove();
-          // Never lower: a held-back entry finished late lies below what earlier flushes
-          // dropped, and a lower horizon would let those dropped nodes be found again.
-          if (horizons[seg] == null || e.position.compareTo(horizons[seg]) > 0) {
-            horizons[seg] = e.position;
-          }
+          segments.raiseHorizon(seg, e.position);
           count++;
         }
       }
@@ -444,13 +381,13 @@ final class SweepTable {
    * table holds some nodes of every large region.
    */
   Int192 stalled(int segment, double reach) {
-    Int192 lo = segmentStart(segment);
-    Int192 hi = segmentEnd(segment);
+    Int192 lo = segments.start(segment);
+    Int192 hi = segments.end(segment);
     if (!none(waiting.get(Role.FRONT).subMap(lo, true, hi, false))
         || !none(waiting.get(Role.LAGGING).subMap(lo, true, hi, false))) {
       return null;
     }
-    Int192 from = cursors[segment].max(lo);
+    Int192 from = segments.cursor(segment).max(lo);
     Int192 next = entries.higherKey(from);
     if (next != null && next.compareTo(hi) < 0) {
       from = entries.subMap(from, true, hi, false).lastKey();
@@ -469,49 +406,9 @@ final class SweepTable {
     return view.firstEntry() == null;
   }
 
-  int segmentCount() {
-    return segments;
-  }
-
-  /** How much of the arc lies behind the segments' cursors, from 0 to 1. */
-  double cursorFraction() {
-    Int192 behind = Int192.ZERO;
-    for (int i = 0; i < segments; i++) {
-      behind = behind.add(cursors[i].subtract(segmentStart(i)));
-    }
-    return arc.fraction(behind);
-  }
-
-  /** The highest position handed out so far. */
-  Int192 cursor() {
-    Int192 max = Int192.ZERO;
-    for (Int192 c : cursors) {
-      max = max.max(c);
-    }
-    return max;
-  }
-
-  /**
-   * Restores a saved sweep's cursor and horizon (before {@link #segments} and before restoring
-   * entries); the horizon then applies to every segment.
-   */
-  void resumeAt(Int192 cursor, Int192 horizon) {
-    cursors[0] = cursor;
-    for (int i = 0; i < horizons.length; i++) {
-      horizons[i] = horizon.signum() > 0 ? horizon : null;
-    }
-  }
-
   /** The lowest segment horizon: everything below it was dropped from memory. */
   Int192 horizon() {
-    Int192 min = null;
-    for (Int192 h : horizons) {
-      if (h == null) {
-        return Int192.ZERO;
-      }
-      min = min == null ? h : min.min(h);
-    }
-    return min == null ? Int192.ZERO : min;
+    return segments.lowestHorizon();
   }
 
   /** Distinct nodes this sweep has heard of (dropped ones included). */

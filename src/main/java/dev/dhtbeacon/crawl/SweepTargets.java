@@ -194,8 +194,8 @@ final class SweepTargets implements SweepTable.LastPicker {
     if (calls % REGION_EVERY != 0) {
       return null;
     }
-    for (int i = 0; i < table.segmentCount(); i++) {
-      int seg = (int) ((calls / REGION_EVERY + i) % table.segmentCount());
+    for (int i = 0; i < table.segments().count(); i++) {
+      int seg = (int) ((calls / REGION_EVERY + i) % table.segments().count());
       Int192 p = table.stalled(seg, FRONTIER * s);
       if (p != null) {
         return p;

@@ -180,7 +180,7 @@ class SweepTableTest {
    */
   private static void assertSpacingMeasured(int segments, int picks, long seed) {
     SweepTable t = new SweepTable(Arc.full(), SPACING_2000 * 50, 10_000);
-    t.segments(segments);
+    t.segments().cut(segments);
     Random random = new Random(seed);
     addRandom(t, random, 2_000, 0);
     for (int i = 0; i < picks; i++) {
