@@ -18,7 +18,8 @@ import java.util.function.LongSupplier;
  *     (continuous mode)
  * @param database the MapDB file ({@code --db}), or null to keep everything in memory
  * @param queryTimeout how long to wait for each reply
- * @param maxInFlight queries awaiting a reply at once
+ * @param maxInFlight queries awaiting a reply at once, those overdue (most likely to dead
+ *     nodes) aside; with them, twice as many
  * @param maxTableEntries nodes the sweep holds in memory before it drops those far behind
  * @param estimates whether a crawl ends with the zone and lookup size estimates
  * @param bootOut where continuous mode keeps a {@code .boot} of the healthiest nodes, or null

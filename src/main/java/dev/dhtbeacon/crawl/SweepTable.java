@@ -64,6 +64,8 @@ final class SweepTable {
     int bep51 = -1;
     long notBeforeMillis;
     long sentNanos;
+    /** In flight past the settle time: most likely dead, it no longer counts as in flight. */
+    boolean overdue;
     int sendRetries;
     /** How many replies named this node after it was first heard of. */
     int mentions;
