@@ -160,7 +160,8 @@ final class KeyspaceCrawler implements SweepHooks {
         : Arc.value(node.id().xor(start.farthest)).doubleValue() / 8;
     table = new SweepTable(Arc.full(), guess, settings.maxTableEntries());
     if (resumed) {
-      table.segments().resumeAt(Int192.parseHex(state.cursorHex()), Int192.parseHex(state.horizonHex()));
+      table.segments().resumeAt(Int192.parseHex(state.cursorHex()),
+          Int192.parseHex(state.horizonHex()));
     }
     for (CrawlNode n : start.saved) {
       SweepTable.Status status = n.sweep() == sweep ? SweepTable.Status.ANSWERED
@@ -250,8 +251,8 @@ final class KeyspaceCrawler implements SweepHooks {
 
   private CrawlState state(boolean inProgress) {
     SweepRun.Counters c = run.counters();
-    return new CrawlState(sweep, inProgress, hex(table.segments().highestCursor()), hex(table.horizon()),
-        base.startedMillis(), base.queriesSent() + c.sent,
+    return new CrawlState(sweep, inProgress, hex(table.segments().highestCursor()),
+        hex(table.horizon()), base.startedMillis(), base.queriesSent() + c.sent,
         base.answered() + c.answered + c.errors, base.failed() + c.timeouts,
         base.mismatches() + c.mismatches, found());
   }

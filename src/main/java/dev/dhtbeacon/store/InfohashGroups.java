@@ -19,9 +19,9 @@ import org.slf4j.LoggerFactory;
  * Infohash records in a file, in groups: one MapDB entry holds the records of up to
  * {@value #MAX_GROUP} adjacent infohashes, sorted, under the 20 bytes of the lowest infohash
  * its range admits (MapDB orders byte keys as unsigned); a group covers its key up to the next
- * group's key (the first group's key is all zeros). A batch of reports, sorted, rewrites each group it touches once, and a group
- * that outgrows {@value #MAX_GROUP} records is cut into half-full ones, as a B-tree splits a
- * leaf.
+ * group's key (the first group's key is all zeros). A batch of reports, sorted, rewrites each
+ * group it touches once, and a group that outgrows {@value #MAX_GROUP} records is cut into
+ * half-full ones, as a B-tree splits a leaf.
  *
  * <p>Why: a MapDB write in a transactional file costs 13–25 µs, whatever its size up to a few
  * kilobytes, and an uncapped sweep reports 100 000 infohashes a second. One entry per
@@ -34,8 +34,9 @@ import org.slf4j.LoggerFactory;
  * infohashes makes a group that cannot split. A group that cannot be read is logged and
  * replaced at its next write: its records are lost, and the count may then run high.
  *
- * <p>{@link #apply} reads and rewrites several entries: call it from one thread at a time (the
- * crawler has one writer). Reads may run beside it.
+ * <p>{@link #apply} reads and rewrites several entries, and a read beside it may find a group
+ * half split: use the table from one thread at a time (the crawler's writer thread does its
+ * reads too).
  *
  * <p>Layout of a group: version byte 1, a record count (int), then per record the 20-byte
  * infohash, a length (unsigned short) and the record ({@link CrawlRecordCodec}).

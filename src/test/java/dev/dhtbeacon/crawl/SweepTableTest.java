@@ -217,7 +217,8 @@ class SweepTableTest {
     assertTrue(aimed.compareTo(last.position) > 0, "a front node looks ahead");
     assertTrue(aimed.subtract(last.position).doubleValue() <= 3 * SPACING_2000);
 
-    SweepTable.Entry lone = t.add(contact(frontId(half.add(half.shiftRight(1)).add(Int192.ONE.shiftLeft(151))), 5_000), true);
+    SweepTable.Entry lone = t.add(contact(frontId(half.add(half.shiftRight(1))
+        .add(Int192.ONE.shiftLeft(151))), 5_000), true);
     assertNotNull(lone);
     NodeId own = aims.targetFor(lone, random);
     assertTrue(own.commonPrefixLength(lone.contact.id()) >= NodeId.BITS - 1
