@@ -26,12 +26,12 @@ final class PendingQueries {
       ScheduledFuture<?> timeout) {
   }
 
-  private final Map<Integer, Pending> pending = new HashMap<>();
   private static final VarHandle INT =
       MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
   /** Tids drawn at once: one SecureRandom call per query was 2% of a crawler's CPU. */
   private static final int TID_BATCH = 256;
 
+  private final Map<Integer, Pending> pending = new HashMap<>();
   private final SecureRandom random = new SecureRandom();
   private final byte[] tidBytes = new byte[TID_BATCH * Integer.BYTES];
   private int tidNext = tidBytes.length;
