@@ -64,7 +64,10 @@ final class SweepTable {
     int bep51 = -1;
     long notBeforeMillis;
     long sentNanos;
-    /** In flight past the settle time: most likely dead, it no longer counts as in flight. */
+    /**
+     * Unanswered after a retransmission timeout ({@link SweepRun}): most likely dead, it no
+     * longer counts against the cap on queries in flight.
+     */
     boolean overdue;
     int sendRetries;
     /** How many replies named this node after it was first heard of. */
