@@ -126,9 +126,8 @@ public final class CrawlDatabase implements AutoCloseable {
   /**
    * A database in memory, for crawls without {@code --db}: plain Java maps of record objects
    * (0.1 µs per infohash report against 0.8 in MapDB's heap store and 4.4 in its serialised
-   * in-memory store: CrawlDatabaseBench).
-   * Unlike a file database it is not thread-safe: use it from one thread at a time (the
-   * crawler's event loop). Commits do nothing.
+   * in-memory store: CrawlDatabaseBench). Unlike a file database it is not thread-safe: use
+   * it from one thread at a time (the crawler's event loop). Commits do nothing.
    */
   public static CrawlDatabase inMemory() {
     return new CrawlDatabase();
