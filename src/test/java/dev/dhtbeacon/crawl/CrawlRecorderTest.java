@@ -104,6 +104,29 @@ class CrawlRecorderTest {
     }
   }
 
+  /**
+   * A sweep claims nodes (and commits) every 10 ms; the infohash reports held back between
+   * claims must still reach the file within about a second, or a SIGKILL loses them all.
+   */
+  @Test
+  void heldBackSamplesAreCommittedWithinSecondsWhileClaimsCommitAllTheTime() throws Exception {
+    Path file = dir.resolve("claims.db");
+    List<NodeId> sampled = hashes(40);
+    CrawlRecorder recorder = new CrawlRecorder(CrawlDatabase.open(file));
+    try {
+      recorder.samples(randomId(), sampled, NOW);
+      long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2_500);
+      for (int i = 0; i < 1_000 && System.nanoTime() < end; i++) {
+        recorder.claim(1, List.of(contact(1 + i % 250)), NOW + i).get(10, TimeUnit.SECONDS);
+      }
+    } finally {
+      recorder.abandon();  // as SIGKILL: nothing more is written or committed
+    }
+    try (CrawlDatabase db = CrawlDatabase.open(file)) {
+      assertEquals(sampled.size(), db.infohashCount(), "held-back reports lost at the crash");
+    }
+  }
+
   @Test
   void manyWritesWithoutAReadAllArrive() throws Exception {
     Path file = dir.resolve("c.db");
