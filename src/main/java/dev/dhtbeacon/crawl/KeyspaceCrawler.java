@@ -141,13 +141,23 @@ final class KeyspaceCrawler implements SweepHooks {
 
   private <T> CompletableFuture<T> onLoop(java.util.function.Supplier<CompletableFuture<T>> task) {
     CompletableFuture<T> out = new CompletableFuture<>();
-    node.eventLoop().execute(() -> task.get().whenComplete((v, error) -> {
-      if (error != null) {
-        out.completeExceptionally(error);
-      } else {
-        out.complete(v);
+    node.eventLoop().execute(() -> {
+      CompletableFuture<T> started;
+      try {
+        started = task.get();
+      } catch (RuntimeException e) {
+        // Else the sweep's future would never complete, and nothing would say why.
+        out.completeExceptionally(e);
+        return;
       }
-    }));
+      started.whenComplete((v, error) -> {
+        if (error != null) {
+          out.completeExceptionally(error);
+        } else {
+          out.complete(v);
+        }
+      });
+    });
     return out;
   }
 
