@@ -113,6 +113,19 @@ final class CliProcess implements AutoCloseable {
     return process.exitValue();
   }
 
+  /**
+   * Asks the JVM for a thread dump (SIGQUIT; it prints the dump on its stdout and runs on),
+   * waits a moment for it to be read, and returns the transcript: for a process that hangs.
+   */
+  String transcriptWithThreadDump() throws IOException, InterruptedException {
+    if (process.isAlive()) {
+      new ProcessBuilder("kill", "-QUIT", Long.toString(process.pid())).inheritIO().start()
+          .waitFor(5, TimeUnit.SECONDS);
+      Thread.sleep(1_000);
+    }
+    return transcript();
+  }
+
   /** Output so far, for assertion messages. */
   String transcript() {
     return "--- stdout\n" + String.join("\n", stdout()) + "\n--- stderr\n"

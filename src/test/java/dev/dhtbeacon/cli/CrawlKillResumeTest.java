@@ -85,7 +85,8 @@ class CrawlKillResumeTest {
       String json;
       try (CliProcess second = crawl(secondIp, entry, db, "60s")) {
         int code = second.waitForExit(Duration.ofSeconds(90));
-        assertEquals(0, code, second.transcript());
+        assertEquals(0, code, code == -1 ? second.transcriptWithThreadDump()
+            : second.transcript());
         json = second.awaitStdout(l -> l.startsWith("{"), Duration.ofSeconds(1));
         assertNotNull(json, second.transcript());
       }
