@@ -61,6 +61,11 @@ final class TestnetCommand implements Callable<Integer> {
       + "datagram the nodes send (log-normal, sigma 0.6); 0 for none.")
   double rtt;
 
+  @Option(names = "--refresh-buckets", description = "Once the tables have converged, every "
+      + "node refreshes each of its buckets (as BEP 5 nodes do every 15 minutes): tables as a "
+      + "network that has run a while has them.")
+  boolean refreshBuckets;
+
   @Option(names = "--network", defaultValue = "loopback",
       description = "Must be loopback: a testnet never joins the real DHT.")
   String network;
@@ -76,7 +81,8 @@ final class TestnetCommand implements Callable<Integer> {
     InetAddress base = Endpoints.parseLiteral(baseAddress);
     Testnet.Options defaults = Testnet.Options.of(nodes).withBase(base, port)
         .withCrawlTruth(infohashes, dead, noBep51).withLatency(rtt);
-    Testnet.Options options = threads == null ? defaults : defaults.withThreads(threads);
+    Testnet.Options withThreads = threads == null ? defaults : defaults.withThreads(threads);
+    Testnet.Options options = refreshBuckets ? withThreads.withBucketRefresh() : withThreads;
     long started = System.nanoTime();
     Testnet net = Testnet.start(options);
     CountDownLatch stop = new CountDownLatch(1);

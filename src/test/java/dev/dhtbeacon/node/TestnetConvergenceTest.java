@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.dhtbeacon.lookup.LookupResult;
 import dev.dhtbeacon.routing.Contact;
 import dev.dhtbeacon.routing.NodeId;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -54,6 +57,39 @@ class TestnetConvergenceTest {
     queries.sort(null);
     System.out.println("exact " + exact + "/100, median queries " + queries.get(50));
     assertTrue(exact >= 95, "only " + exact + " of 100 lookups found the true 8 closest");
+  }
+
+  /**
+   * Converged by self-lookups alone, a node holds few entries outside its own neighbourhood;
+   * a refresh of every bucket fills the tables, and it comes before the dead nodes go silent,
+   * so they stay in others' tables as on the real network.
+   */
+  @Test
+  void aBucketRefreshFillsTheTablesBeforeAnyNodeGoesDead() {
+    try (Testnet refreshed = Testnet.start(Testnet.Options.of(500)
+        .withBase(Testnet.loopback(127, 0, 12, 1), 16882).withCrawlTruth(0, 0.1, 0)
+        .withBucketRefresh())) {
+      List<DhtNode> live = refreshed.liveNodes();
+      int plain = medianTableSize(net.nodes());
+      int full = medianTableSize(live);
+      System.out.printf("median table: %d entries converged, %d refreshed%n", plain, full);
+      assertTrue(full >= 1.5 * plain, full + " entries after the refresh, " + plain + " before");
+      Set<InetSocketAddress> dead = new HashSet<>();
+      refreshed.nodes().stream().filter(n -> !live.contains(n)).forEach(n -> dead.add(n.address()));
+      assertTrue(dead.size() >= 45, dead.size() + " dead");
+      long heldDead = live.stream().flatMap(n -> table(n).stream())
+          .filter(c -> dead.contains(c.address())).count();
+      assertTrue(heldDead >= dead.size(), "dead nodes held " + heldDead + " times");
+    }
+  }
+
+  private static int medianTableSize(List<DhtNode> nodes) {
+    int[] sizes = nodes.stream().mapToInt(n -> table(n).size()).sorted().toArray();
+    return sizes[sizes.length / 2];
+  }
+
+  private static List<Contact> table(DhtNode n) {
+    return n.closestKnown(NodeId.zero(), 100_000).join();
   }
 
   @Test
