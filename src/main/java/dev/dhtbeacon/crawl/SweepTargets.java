@@ -281,11 +281,15 @@ final class SweepTargets implements SweepTable.LastPicker {
     return seen;
   }
 
-  /** The least-named of the nearest known nodes, if named at most {@value #MENTION_MAX}. */
+  /**
+   * The least-named of the nearest known nodes, if named at most {@value #MENTION_MAX}; not
+   * below the start of {@code e}'s segment (see {@link SweepGaps#below}).
+   */
   private Entry leastNamed(Entry e) {
     Entry least = null;
     int seen = 0;
-    for (Entry x : table.byPosition().headMap(e.position, false).descendingMap().values()) {
+    for (Entry x : table.byPosition().subMap(table.segmentStart(e.position), true, e.position,
+        false).descendingMap().values()) {
       if (x.status.maybeLive() && (least == null || x.mentions < least.mentions)) {
         least = x;
       }

@@ -225,6 +225,35 @@ class SweepTableTest {
         - Math.getExponent(t.spacing()), "a lone node is asked about its own neighbourhood");
   }
 
+  /**
+   * The stretch below a segment's start is another segment's, which its own front may not have
+   * reached: a node just above the start is not spent on probing it, however wide it looks.
+   */
+  @Test
+  void aNodeJustAboveASegmentStartIsNotAimedBelowIt() {
+    SweepTable t = new SweepTable(Arc.full(), SPACING_2000, 10_000);
+    t.segments().cut(4);
+    SweepTargets aims = new SweepTargets(t);
+    Random random = new Random(17);
+    Int192 s = Int192.valueOf((long) (SPACING_2000 / 0x1p100)).shiftLeft(100);
+    Int192 start = t.segments().start(1);
+    // One node per grid cell everywhere (the stretch below the start is only that sparse),
+    // and a dense run from two spacings above the start.
+    for (int cell = 0; cell < SweepDensity.GRID; cell++) {
+      t.add(contact(frontId(Int192.valueOf(cell).shiftLeft(152).add(s.shiftLeft(2))),
+          1_000 + cell), true);
+    }
+    for (int i = 2; i <= 40; i++) {
+      t.add(contact(frontId(start.add(s.multiply(Int192.valueOf(i)))), i), true);
+    }
+    SweepTable.Entry first = t.byPosition().ceilingEntry(start.add(s)).getValue();
+    for (int round = 0; round < 20; round++) {
+      Int192 aimed = Arc.value(aims.targetFor(first, random));
+      assertTrue(aimed.compareTo(start) >= 0, "aimed below the segment's start, at "
+          + Arc.id(aimed).hex());
+    }
+  }
+
   /** The id of {@code value} with bits 128..143 set, which makes it an ordinary (front) node. */
   private static NodeId frontId(Int192 value) {
     return Arc.id(value.or(Int192.valueOf(0xffff).shiftLeft(16)));
