@@ -96,7 +96,7 @@ public final class Testnet implements AutoCloseable {
      * as BEP 5 has a node do for each bucket idle for 15 minutes. Converged by self-lookups
      * alone, 2 000 nodes hold a median of 23 entries each; refreshed, about 70, and a bucket for
      * each sibling subtree down to their own neighbourhood holds what it can. Costs 10 lookups
-     * per node at 2 000 nodes (7–10 s on 2 cores).
+     * per node at 2 000 nodes (7–18 s on 2 cores).
      */
     public Options withBucketRefresh() {
       return new Options(nodes, base, port, infohashes, deadFraction, noBep51Fraction, threads,
