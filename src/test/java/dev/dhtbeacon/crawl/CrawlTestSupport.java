@@ -6,6 +6,7 @@ import dev.dhtbeacon.node.DhtNode;
 import dev.dhtbeacon.node.ReceiveLog;
 import dev.dhtbeacon.node.Testnet;
 import dev.dhtbeacon.routing.Contact;
+import dev.dhtbeacon.routing.NodeId;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.List;
@@ -20,8 +21,8 @@ final class CrawlTestSupport {
   private CrawlTestSupport() {
   }
 
-  /** A query the crawler handed to its socket. */
-  record Sent(Contact to, String method, long nanoTime) {
+  /** A query the crawler handed to its socket; {@code target} null unless it has one. */
+  record Sent(Contact to, String method, NodeId target, long nanoTime) {
   }
 
   /** A listener recording the crawler's own send log (and nothing of progress). */
@@ -36,7 +37,9 @@ final class CrawlTestSupport {
 
     @Override
     public void onQuerySent(Contact to, QueryArgs query, long nanoTime) {
-      sent.add(new Sent(to, query.method(), nanoTime));
+      NodeId target = query instanceof QueryArgs.SampleInfohashes q ? q.target()
+          : query instanceof QueryArgs.FindNode q ? q.target() : null;
+      sent.add(new Sent(to, query.method(), target, nanoTime));
     }
 
     Map<InetSocketAddress, Integer> perDestination() {
