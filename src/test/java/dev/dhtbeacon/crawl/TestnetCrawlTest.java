@@ -2,6 +2,7 @@ package dev.dhtbeacon.crawl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dhtbeacon.crawl.CrawlTestSupport.SendLog;
@@ -28,6 +29,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -329,6 +332,46 @@ class TestnetCrawlTest {
       assertTrue(reached >= 0.97 * live.size(), "reached " + reached + " of " + live.size());
     } finally {
       crawlerNode.close();
+    }
+  }
+
+  /**
+   * Whatever holds a sweep up (here a read that keeps the database's writer busy, so the sweep
+   * cannot even load its state), the crawl ends soon after its duration: it fails, instead of
+   * running on past what the caller allowed.
+   */
+  @Test
+  void aSweepThatCannotEndFailsSoonAfterItsDuration() throws Exception {
+    DhtNode crawlerNode = CrawlTestSupport.node(null, 120, 9, 28000, net.entryPoint());
+    CrawlSettings settings = CrawlSettings.defaults().withDatabase(dir.resolve("stuck.db"))
+        .withEstimates(false).withDuration(Duration.ofSeconds(1))
+        .withQueryTimeout(Duration.ofMillis(100));
+    try (Crawler crawler = Crawler.open(crawlerNode, settings, null)) {
+      CountDownLatch release = new CountDownLatch(1);
+      crawler.readDatabase(db -> awaitQuietly(release));
+      long t0 = System.nanoTime();
+      CompletableFuture<CrawlSummary> sweep = crawler.sweep();
+      try {
+        ExecutionException e = assertThrows(ExecutionException.class,
+            () -> sweep.get(10, TimeUnit.SECONDS));
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        assertTrue(e.getCause().getMessage().contains("did not end"), e.toString());
+        // Duration 1 s, then 10 query timeouts of 100 ms.
+        assertTrue(seconds >= 1.9 && seconds < 5, "failed after " + seconds + " s");
+      } finally {
+        release.countDown();
+      }
+    } finally {
+      crawlerNode.close();
+    }
+  }
+
+  private static boolean awaitQuietly(CountDownLatch latch) {
+    try {
+      return latch.await(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
     }
   }
 
