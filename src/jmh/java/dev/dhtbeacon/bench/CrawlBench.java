@@ -45,6 +45,7 @@ import java.util.concurrent.TimeUnit;
  * <p>{@code -Dcrawlbench.memory=true} crawls into an in-memory database instead of a MapDB
  * file (to tell the event loop's cost from the file database's); {@code
  * -Dcrawlbench.progress=true} prints the crawl's progress line every second to stderr; {@code
+ * -Dcrawlbench.dead=F} makes a fraction F of the nodes dead instead of 0.1; {@code
  * -Dcrawlbench.refresh=true} refreshes every testnet node's buckets first
  * ({@link Testnet.Options#withBucketRefresh}: tables of a network that has run a while).
  *
@@ -66,8 +67,9 @@ public final class CrawlBench {
     int nodes = Integer.parseInt(args[1]);
     long seed = Long.parseLong(args[2]);
     long t0 = System.nanoTime();
+    double dead = Double.parseDouble(System.getProperty("crawlbench.dead", "0.1"));
     Testnet.Options options = Testnet.Options.of(nodes).withSeed(seed)
-        .withBase(Testnet.loopback(127, 1, 0, 1), 6881).withCrawlTruth(20, 0.1, 0.2);
+        .withBase(Testnet.loopback(127, 1, 0, 1), 6881).withCrawlTruth(20, dead, 0.2);
     try (Testnet net = Testnet.start(Boolean.getBoolean("crawlbench.refresh")
         ? options.withBucketRefresh() : options)) {
       int live = net.liveNodes().size();
