@@ -458,7 +458,7 @@ final class SweepRun {
    * Nothing to send: the segments wait for their queries in flight. A query to a dead node ends
    * that wait once it has gone unanswered for the settle time, but no reply will say so, so the
    * pump is called back then. Without it, a sweep whose queries in flight were all to dead
-   * nodes sat idle until the next timer, a second later: 1 000 nodes with 30% dead took 18-35 s
+   * nodes sat idle until the next timer, a second later: 1 000 nodes with 30% dead took 18–40 s
    * where the rate cap allows 2.
    */
   private void pumpWhenSettled(long now) {

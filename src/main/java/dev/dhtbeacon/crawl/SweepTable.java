@@ -120,12 +120,12 @@ final class SweepTable {
     return segments;
   }
 
-  /** The horizon of the segment holding {@code position} (0 if nothing was dropped there). */
   /** The start of the segment holding {@code position}. */
   Int192 segmentStart(Int192 position) {
     return segments.start(segments.of(position));
   }
 
+  /** The horizon of the segment holding {@code position} (0 if nothing was dropped there). */
   Int192 horizonFor(Int192 position) {
     Int192 h = segments.horizonAt(position);
     return h == null ? Int192.ZERO : h;
