@@ -235,26 +235,14 @@ public final class Testnet implements AutoCloseable {
       List<CompletableFuture<?>> batch = new ArrayList<>();
       for (DhtNode n : nodes.subList(from, Math.min(nodes.size(), from + BATCH))) {
         for (int depth = 0; depth < depths; depth++) {
-          batch.add(n.lookup(siblingTarget(n.id(), depth, random), new LookupMethod.FindNode()));
+          batch.add(n.lookup(NodeId.randomSharingPrefix(n.id(), depth, false, random),
+              new LookupMethod.FindNode()));
         }
       }
       CompletableFuture.allOf(batch.toArray(CompletableFuture[]::new)).join();
     }
     LOG.info("testnet: {} nodes refreshed {} buckets each in {} ms", nodes.size(), depths,
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-  }
-
-  /** A random id sharing exactly {@code depth} leading bits with {@code id}. */
-  private static NodeId siblingTarget(NodeId id, int depth, Random random) {
-    byte[] b = id.bytes().clone();
-    byte[] r = new byte[b.length];
-    random.nextBytes(r);
-    for (int i = depth + 1; i < NodeId.BITS; i++) {
-      int mask = 1 << (7 - i % 8);
-      b[i / 8] = (byte) ((b[i / 8] & ~mask) | (r[i / 8] & mask));
-    }
-    b[depth / 8] ^= (byte) (1 << (7 - depth % 8));
-    return NodeId.of(b);
   }
 
   /**

@@ -2,7 +2,6 @@ package dev.dhtbeacon.routing;
 
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.Random;
 
 /**
  * One k-bucket: live entries plus a replacement cache ordered oldest-seen first. A bucket does not
@@ -127,21 +126,5 @@ final class Bucket {
       moved++;
     }
     return moved;
-  }
-
-  /**
-   * A uniformly random id inside the range of the bucket at {@code index}: ids sharing exactly
-   * {@code index} leading bits with {@code self}, or at least that many for the deepest bucket.
-   */
-  static NodeId randomIdIn(NodeId self, int index, boolean deepest, Random random) {
-    byte[] id = new byte[NodeId.LENGTH];
-    random.nextBytes(id);
-    int fixed = deepest ? index : index + 1;
-    for (int bit = 0; bit < fixed; bit++) {
-      boolean value = self.bit(bit) ^ (bit == index);
-      int mask = 0x80 >>> (bit & 7);
-      id[bit >>> 3] = (byte) (value ? (id[bit >>> 3] | mask) : (id[bit >>> 3] & ~mask));
-    }
-    return NodeId.of(id);
   }
 }

@@ -56,6 +56,23 @@ public final class NodeId implements Comparable<NodeId> {
     return random(new SecureRandom());
   }
 
+  /**
+   * A uniformly random id sharing exactly {@code bits} leading bits with {@code id}, or at least
+   * that many if {@code orMore}: an id in the range of the routing-table bucket at that depth
+   * (the deepest bucket holds the ids that share more).
+   */
+  public static NodeId randomSharingPrefix(NodeId id, int bits, boolean orMore, Random random) {
+    byte[] out = new byte[LENGTH];
+    random.nextBytes(out);
+    int fixed = orMore ? bits : bits + 1;
+    for (int bit = 0; bit < fixed; bit++) {
+      boolean value = id.bit(bit) ^ (bit == bits);
+      int mask = 0x80 >>> (bit & 7);
+      out[bit >>> 3] = (byte) (value ? (out[bit >>> 3] | mask) : (out[bit >>> 3] & ~mask));
+    }
+    return new NodeId(out);
+  }
+
   /** The id with every bit zero, the bottom of the keyspace. */
   public static NodeId zero() {
     return new NodeId(new byte[LENGTH]);

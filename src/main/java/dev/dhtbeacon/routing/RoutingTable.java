@@ -243,7 +243,7 @@ public final class RoutingTable {
       if (b.lastChanged == Bucket.UNSET) {
         b.lastChanged = nowMillis;
       } else if (nowMillis - b.lastChanged >= settings.refreshIntervalMillis()) {
-        out.add(Bucket.randomIdIn(self, i, i == last, random));
+        out.add(NodeId.randomSharingPrefix(self, i, i == last, random));
         b.lastChanged = nowMillis;
       }
     }
