@@ -189,6 +189,7 @@ final class SweepRun {
     }
     SweepTable.Entry e = table.add(c, hooks.askable(c));
     if (e != null) {
+      targets.coverage().discovered(e, table.spacing());
       segments.added(e.position);
       hooks.discovered(e);
       requestPump();
@@ -396,12 +397,16 @@ final class SweepRun {
         for (Contact c : r.allNodes()) {
           offer(c);
         }
+        targets.coverage().answered(e, r.allNodes(), table.spacing());
       }
     } else if (reply instanceof ErrorReply err) {
       consecutiveSendFailures = 0;
       counters.errors++;
       e.status = SweepTable.Status.ANSWERED;
       hooks.erred(e, err, rtt);
+    }
+    if (e.claim != null) {
+      targets.coverage().release(e);
     }
     if (e.status.finished()) {
       segments.done(e);

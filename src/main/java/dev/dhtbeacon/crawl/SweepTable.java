@@ -74,6 +74,14 @@ final class SweepTable {
     int mentions;
     /** A position {@link SweepTargets} chose for it when it was picked, or null. */
     Int192 aim;
+    /** What it was asked for, once sent. */
+    NodeId target;
+    /** Some answer described the block it sits in ({@link SweepCoverage}). */
+    boolean described;
+    /** A query in flight aims at its cell. */
+    boolean claimed;
+    /** The cell its own query aims at, while in flight, or null. */
+    SweepTargets.Block claim;
 
     Entry(Contact contact, Int192 position, Role role) {
       this.contact = contact;
@@ -113,6 +121,11 @@ final class SweepTable {
     for (Role r : Role.values()) {
       waiting.put(r, new TreeMap<>());
     }
+  }
+
+  /** How many entries it keeps before dropping finished ones behind the cursor. */
+  int maxEntries() {
+    return maxEntries;
   }
 
   /** The segments walked side by side, with their cursors and horizons. */

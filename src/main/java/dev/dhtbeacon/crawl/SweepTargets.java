@@ -23,7 +23,10 @@ import java.util.Random;
  *       holds a few nodes of each large region;
  *   <li>a node at the front (nothing known within 8s above it) is asked for the id 2s above
  *       itself, which names the nodes that come next;
- *   <li>otherwise, an empty block beside it (a sibling subtree of one of its ancestors, at
+ *   <li>otherwise, the neighbourhood of the lowest node within 8s that sits in no block an
+ *       answer has described yet, where its own table is complete ({@link SweepCoverage}):
+ *       however often that node was named, its neighbours may not have been;
+ *   <li>an empty block beside it (a sibling subtree of one of its ancestors, at
  *       least s wide, with no node known that may be alive, probed fewer than twice) is probed
  *       at a random id inside: such a block whose neighbours are full is where a whole group of
  *       nodes that only know each other hides, and its sibling knows it best;
@@ -35,10 +38,10 @@ import java.util.Random;
  * </ol>
  *
  * Lagging held-back nodes use the widest gap (over 2s) among the 16 known nodes on either side
- * at rule 5. The last held-back nodes are handed out by {@link #pick}: nearest (sharing the
+ * at rule 6. The last held-back nodes are handed out by {@link #pick}: nearest (sharing the
  * longest id prefix) to the widest remaining gap over 6s, aimed at it; when no such gap is
- * left, they probe an empty block beside them or the least-named neighbour, else their own
- * neighbourhood.
+ * left, they take rule 4, probe an empty block beside them or the least-named neighbour, else
+ * their own neighbourhood.
  *
  * <p>The thresholds were tuned on simulated keyspaces and on the routing tables of converged
  * 2 000-node loopback testnets, which hold far fewer entries (median 23) than a Kademlia table
@@ -73,6 +76,7 @@ final class SweepTargets implements SweepTable.LastPicker {
   private final Arc arc;
   private final Map<Block, Integer> blockProbes = new HashMap<>();
   private final SweepGaps gaps;
+  private final SweepCoverage coverage;
   private final long[] regionProbedAt = new long[SweepDensity.GRID];
   private long calls;
   private long probes;
@@ -83,11 +87,17 @@ final class SweepTargets implements SweepTable.LastPicker {
     this.table = table;
     this.arc = table.arc();
     this.gaps = new SweepGaps(table);
+    this.coverage = new SweepCoverage(table, 2 * table.maxEntries());
     java.util.Arrays.fill(regionProbedAt, Long.MIN_VALUE / 2);
   }
 
   /** What to ask {@code e} for; see the class comment. */
   NodeId targetFor(Entry e, Random random) {
+    e.target = choose(e, random);
+    return e.target;
+  }
+
+  private NodeId choose(Entry e, Random random) {
     calls++;
     if (e.aim != null) {
       probes++;
@@ -111,6 +121,11 @@ final class SweepTargets implements SweepTable.LastPicker {
     }
     boolean front = atFront(e, FRONTIER * s);
     if (!front) {
+      Entry x = coverage.undescribedNear(e, s);
+      if (x != null) {
+        neighbourhoods++;
+        return neighbourhood(x.contact.id(), random);
+      }
       Block b = emptyBlockBeside(e, EMPTY_BLOCK * s);
       if (b != null) {
         return probe(b, random);
@@ -136,6 +151,11 @@ final class SweepTargets implements SweepTable.LastPicker {
   }
 
   private NodeId lastTarget(Entry e, double s, Random random) {
+    Entry x = coverage.undescribedNear(e, s);
+    if (x != null) {
+      neighbourhoods++;
+      return neighbourhood(x.contact.id(), random);
+    }
     Block b = emptyBlockBeside(e, EMPTY_BLOCK * s);
     if (b != null) {
       return probe(b, random);
@@ -360,6 +380,11 @@ final class SweepTargets implements SweepTable.LastPicker {
     }
     Map.Entry<Int192, Entry> first = map.firstEntry();
     return first == null ? null : first.getValue();
+  }
+
+  /** Which parts of the keyspace answers have described. */
+  SweepCoverage coverage() {
+    return coverage;
   }
 
   /** Queries aimed at a gap, an empty block or region; at a neighbourhood; one step up. */

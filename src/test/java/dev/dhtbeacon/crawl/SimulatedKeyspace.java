@@ -82,7 +82,7 @@ final class SimulatedKeyspace {
     SweepTable table = new SweepTable(arc, spacingGuess, 1_000_000);
     SweepTargets aims = new SweepTargets(table);
     for (Contact c : seeds) {
-      table.add(c, askable.test(c));
+      add(table, aims, c, askable);
     }
     Set<NodeId> asked = new HashSet<>();
     int queries = 0;
@@ -96,7 +96,7 @@ final class SimulatedKeyspace {
         boolean added = false;
         for (NodeId middle : table.widestGaps(SweepRun.PROBE_GAPS, 4)) {
           for (Contact c : answer(self, middle)) {
-            added |= table.add(c, askable.test(c)) != null;
+            added |= add(table, aims, c, askable);
           }
         }
         if (!added) {
@@ -128,14 +128,27 @@ final class SimulatedKeyspace {
         }
         if (dead.contains(x.contact.id())) {
           x.status = SweepTable.Status.FAILED;
+          aims.coverage().release(x);
           continue;
         }
         x.status = SweepTable.Status.ANSWERED;
-        for (Contact c : answer(x.contact.id(), target)) {
-          table.add(c, askable.test(c));
+        List<Contact> named = answer(x.contact.id(), target);
+        for (Contact c : named) {
+          add(table, aims, c, askable);
         }
+        aims.coverage().answered(x, named, table.spacing());
       }
     }
     return new Outcome(asked, queries, aims.probes());
+  }
+
+  /** Adds a node heard of as {@link SweepRun#offer} does; returns whether it was new. */
+  private static boolean add(SweepTable table, SweepTargets aims, Contact c,
+      java.util.function.Predicate<Contact> askable) {
+    SweepTable.Entry e = table.add(c, askable.test(c));
+    if (e != null) {
+      aims.coverage().discovered(e, table.spacing());
+    }
+    return e != null;
   }
 }
