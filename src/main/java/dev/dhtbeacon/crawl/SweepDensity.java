@@ -1,8 +1,7 @@
 package dev.dhtbeacon.crawl;
 
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
 import java.util.NavigableMap;
 
 /**
@@ -16,6 +15,12 @@ final class SweepDensity {
   static final int GRID = 256;
   private static final int SPACING_WINDOW = 128;
   private static final int MEASURE_EVERY = 16;
+  private static final int BELOW = 8;
+  /**
+   * The median of a sum of {@value #BELOW} exponential gaps of mean 1 (Gamma(8, 1)): ids
+   * spread uniformly leave exponential gaps between neighbours.
+   */
+  private static final double MEDIAN_GAMMA_8 = 7.669;
 
   private final Arc arc;
   private final double guessedSpacing;
@@ -40,7 +45,12 @@ final class SweepDensity {
 
   /**
    * The sweep handed out the node at {@code position}; every {@value #MEASURE_EVERY} of them
-   * the spacing is measured again over the middle half of the last {@value #SPACING_WINDOW}.
+   * the spacing is measured again over the last {@value #SPACING_WINDOW}: the median distance
+   * from each to the {@value #BELOW}th known node below it, over the median of that distance
+   * in spacings. Below a pick the sweep has been, so the nodes there are known; the stretch
+   * between picks is not (segments walked side by side spread them over the whole arc, with
+   * unexplored keyspace between them), and counting the nodes known there read the spacing
+   * three to six times too wide for the first half of a sweep.
    *
    * @param known the nodes known now, by position
    */
@@ -53,14 +63,29 @@ final class SweepDensity {
       return;
     }
     takenSinceMeasure = 0;
-    List<Int192> sorted = new ArrayList<>(recentTaken);
-    sorted.sort(null);
-    Int192 q1 = sorted.get(sorted.size() / 4);
-    Int192 q3 = sorted.get(sorted.size() * 3 / 4);
-    double count = knownBetween(q1, q3, known);
-    if (count >= 8) {
-      measuredSpacing = q3.subtract(q1).doubleValue() / count;
+    double[] reach = new double[recentTaken.size()];
+    int n = 0;
+    for (Int192 p : recentTaken) {
+      Int192 below = nthBelow(known, p);
+      if (below != null) {
+        reach[n++] = p.subtract(below).doubleValue();
+      }
     }
+    if (n >= SPACING_WINDOW / 4) {
+      Arrays.sort(reach, 0, n);
+      measuredSpacing = reach[n / 2] / MEDIAN_GAMMA_8;
+    }
+  }
+
+  /** The position of the {@value #BELOW}th node known below {@code p}, or null. */
+  private static Int192 nthBelow(NavigableMap<Int192, ?> known, Int192 p) {
+    int seen = 0;
+    for (Int192 q : known.headMap(p, false).descendingKeySet()) {
+      if (++seen == BELOW) {
+        return q;
+      }
+    }
+    return null;
   }
 
   /** Average distance between neighbouring nodes, in positions. */
@@ -96,27 +121,5 @@ final class SweepDensity {
   /** Nodes ever known in grid cell {@code cell}, dropped ones included. */
   int count(int cell) {
     return grid[cell];
-  }
-
-  /**
-   * Nodes known in [from, to). Over a short stretch, counted entry by entry; over two grid
-   * cells or more (segments walked side by side spread the recent picks over the whole arc,
-   * and counting a sub-map walks its range) read from the grid, pro rata in the end cells,
-   * which also counts the nodes dropped from memory there.
-   */
-  private double knownBetween(Int192 from, Int192 to,
-      NavigableMap<Int192, ?> known) {
-    int first = cell(from);
-    int last = cell(to);
-    if (last - first < 2) {
-      return known.subMap(from, true, to, false).size();
-    }
-    double width = arc.span().doubleValue() / GRID;
-    double sum = grid[first] * ((first + 1) * width - from.doubleValue()) / width
-        + grid[last] * (to.doubleValue() - last * width) / width;
-    for (int c = first + 1; c < last; c++) {
-      sum += grid[c];
-    }
-    return sum;
   }
 }

@@ -175,14 +175,39 @@ class SweepTableTest {
   }
 
   /**
-   * A table over 2 000 random nodes that guessed a spacing 50× too wide, {@code picks} of them
-   * answered round the segments: the measured spacing is within 0.7–1.4× the true one.
+   * Early in a sweep, only the bottom of each segment is known: the keyspace between the picks
+   * is mostly unexplored, and counting the nodes known there reads the spacing far too wide.
    */
+  @Test
+  void spacingIsMeasuredWhenMostOfTheKeyspaceBetweenThePicksIsUnexplored() {
+    assertSpacingMeasured(16, 400, 13, 0.3);
+  }
+
   private static void assertSpacingMeasured(int segments, int picks, long seed) {
+    assertSpacingMeasured(segments, picks, seed, 1);
+  }
+
+  /**
+   * A table over 2 000 random nodes that guessed a spacing 50× too wide, {@code picks} of them
+   * answered round the segments: the measured spacing is within 0.7–1.4× the true one. Only
+   * the nodes in the lowest {@code explored} share of each segment are known, and one in each
+   * grid cell elsewhere.
+   */
+  private static void assertSpacingMeasured(int segments, int picks, long seed,
+      double explored) {
     SweepTable t = new SweepTable(Arc.full(), SPACING_2000 * 50, 10_000);
     t.segments().cut(segments);
     Random random = new Random(seed);
-    addRandom(t, random, 2_000, 0);
+    double segment = Arc.KEYSPACE.doubleValue() / segments;
+    for (int i = 0; i < 2_000; i++) {
+      NodeId id = NodeId.random(random);
+      if (Arc.value(id).doubleValue() % segment < explored * segment) {
+        t.add(contact(id, i), true);
+      }
+    }
+    for (int cell = 0; cell < SweepDensity.GRID; cell++) {
+      t.add(contact(frontId(Int192.valueOf(cell).shiftLeft(152)), 3_000 + cell), true);
+    }
     for (int i = 0; i < picks; i++) {
       SweepTable.Entry e = t.nextPending(i % segments, 0, x -> true, 10_000,
           (lo, hi, last) -> null);
