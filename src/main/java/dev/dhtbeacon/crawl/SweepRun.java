@@ -103,9 +103,7 @@ final class SweepRun {
   private final ArrayDeque<SweepTable.Entry> ready = new ArrayDeque<>();
   /** Entries in the order they were sent, until they are answered or found overdue. */
   private final ArrayDeque<SweepTable.Entry> sentOrder = new ArrayDeque<>();
-  private double smoothedRttMillis = 250;
-  /** Mean deviation of the round trips, as TCP keeps it (RFC 6298). */
-  private double rttDeviationMillis = 125;
+  private final RoundTrips roundTrips;
   private final CompletableFuture<End> done = new CompletableFuture<>();
   private int admitting;
   private int inFlight;
@@ -131,6 +129,7 @@ final class SweepRun {
     this.random = random;
     this.observer = observer;
     this.loop = node.eventLoop();
+    this.roundTrips = new RoundTrips(limits.timeoutMillis());
     this.targets = new SweepTargets(table);
     this.segments = new SegmentScheduler(table, targets, limiter,
         SegmentScheduler.segmentsFor(table.arc().span().doubleValue() / table.spacing(),
@@ -160,9 +159,9 @@ final class SweepRun {
     if (LOG.isDebugEnabled()) {
       LOG.debug("sweep pace: {} in flight ({} overdue), {} ready, {} admitting, rtt {} ms,"
           + " settle {} ms, overdue after {} ms, {} sent, {} timeouts", inFlight, overdue,
-          ready.size(), admitting, Math.round(smoothedRttMillis), settleNanos() / 1_000_000,
-          overdueNanos() / 1_000_000, counters.sent,
-          counters.timeouts);
+          ready.size(), admitting, roundTrips.smoothedMillis(),
+          roundTrips.settleNanos() / 1_000_000, roundTrips.overdueNanos() / 1_000_000,
+          counters.sent, counters.timeouts);
     }
   }
 
@@ -261,7 +260,7 @@ final class SweepRun {
     // Refill in quarters of the lookahead, not one entry per send: each pick walks every
     // segment, and under a low rate cap a pump runs for every single query.
     List<SweepTable.Entry> picked = room < Math.max(1, limits.lookahead() / 4) ? List.of()
-        : segments.pick(room, nanoTime.getAsLong(), clock.millis(), settleNanos(),
+        : segments.pick(room, nanoTime.getAsLong(), clock.millis(), roundTrips.settleNanos(),
             this::usable);
     if (picked.isEmpty()) {
       return;
@@ -315,7 +314,7 @@ final class SweepRun {
     }
     SweepTable.Entry oldest = sentOrder.peekFirst();
     if (!ready.isEmpty() && !roomInFlight() && oldest != null) {
-      pumpAt(oldest.sentNanos + overdueNanos() + 1);  // room again once it is overdue
+      pumpAt(oldest.sentNanos + roundTrips.overdueNanos() + 1);  // room again once it is overdue
     }
   }
 
@@ -335,7 +334,7 @@ final class SweepRun {
    * reply later than that is rare, and a live node that sends one still counts.
    */
   private void countOverdue(long now) {
-    long settle = overdueNanos();
+    long settle = roundTrips.overdueNanos();
     for (SweepTable.Entry e; (e = sentOrder.peekFirst()) != null; sentOrder.pollFirst()) {
       if (e.status == SweepTable.Status.IN_FLIGHT && !e.overdue) {
         if (now - e.sentNanos <= settle) {
@@ -378,9 +377,7 @@ final class SweepRun {
     long rttNanos = nanoTime.getAsLong() - sentAt;
     long rtt = Math.max(0, TimeUnit.NANOSECONDS.toMillis(rttNanos));
     if (reply != null) {
-      double sample = rttNanos / 1e6;
-      rttDeviationMillis += (Math.abs(sample - smoothedRttMillis) - rttDeviationMillis) / 4;
-      smoothedRttMillis += (sample - smoothedRttMillis) / 8;
+      roundTrips.add(rttNanos);
     }
     if (error != null) {
       onFailure(e, error instanceof CompletionException && error.getCause() != null
@@ -413,18 +410,6 @@ final class SweepRun {
     }
     table.flushIfFull();
     requestPump();
-  }
-
-  private long overdueNanos() {
-    double millis = Math.min(limits.timeoutMillis(),
-        smoothedRttMillis + 4 * rttDeviationMillis);
-    return Math.max(settleNanos(), (long) (millis * 1e6));
-  }
-
-  /** How long an unanswered query holds its segment up: 3 smoothed RTTs, 50 ms to timeout. */
-  private long settleNanos() {
-    double millis = Math.max(50, Math.min(limits.timeoutMillis(), 3 * smoothedRttMillis));
-    return (long) (millis * 1e6);
   }
 
   private void onFailure(SweepTable.Entry e, Throwable cause) {
