@@ -21,8 +21,10 @@ import java.util.Random;
  *       or some segment has stalled (nothing waits in it short of its end), one node in 32 is
  *       asked about it: the sweep could never walk into it otherwise, and every routing table
  *       holds a few nodes of each large region;
- *   <li>a node at the front (nothing known within 8s above it) is asked for the id 2s above
- *       itself, which names the nodes that come next;
+ *   <li>a node at the front (nothing known within 8s above it) is asked for the id 6s above
+ *       itself, which names the nodes that come next (further than one answer's 8 nodes need:
+ *       the step also reaches past small groups of nodes that few outside know, as in young
+ *       routing tables);
  *   <li>otherwise, the neighbourhood of the lowest node within 8s that sits in no block an
  *       answer has described yet, where its own table is complete ({@link SweepCoverage}):
  *       however often that node was named, its neighbours may not have been;
@@ -34,7 +36,7 @@ import java.util.Random;
  *       times, at its middle, then its quarters;
  *   <li>the neighbourhood of the least-named node among its 8 nearest known ones, if that one
  *       was named at most 3 times (its surroundings are the least described);
- *   <li>the id 2s above itself.
+ *   <li>the id 6s above itself.
  * </ol>
  *
  * Lagging held-back nodes use the widest gap (over 2s) among the 16 known nodes on either side
@@ -43,13 +45,13 @@ import java.util.Random;
  * left, they take rule 4, probe an empty block beside them or the least-named neighbour, else
  * their own neighbourhood.
  *
- * <p>The thresholds were tuned on simulated keyspaces and on the routing tables of converged
- * 2 000-node loopback testnets, which hold far fewer entries (median 23) than a Kademlia table
- * could: a node then names few others outside its own neighbourhood, which is what the probes
- * make up for. Loop-confined, not thread-safe.
+ * <p>The thresholds were tuned on simulated keyspaces and on converged 2 000-node loopback
+ * testnets, with tables as the joins leave them (a median of 23 entries, few outside a node's
+ * own neighbourhood, which is what the probes make up for) and after every bucket was
+ * refreshed once (a median of 70). Loop-confined, not thread-safe.
  */
 final class SweepTargets implements SweepTable.LastPicker {
-  static final double STEP = 2;
+  static final double STEP = 6;
   static final double FRONTIER = 8;
   static final double ISOLATED = 3;
   static final double EMPTY_BLOCK = 1;

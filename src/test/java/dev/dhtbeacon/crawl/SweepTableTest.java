@@ -240,7 +240,8 @@ class SweepTableTest {
     NodeId target = aims.targetFor(last, random);
     Int192 aimed = Arc.value(target);
     assertTrue(aimed.compareTo(last.position) > 0, "a front node looks ahead");
-    assertTrue(aimed.subtract(last.position).doubleValue() <= 3 * SPACING_2000);
+    assertTrue(aimed.subtract(last.position).doubleValue()
+        <= (SweepTargets.STEP + 1) * SPACING_2000);
 
     SweepTable.Entry lone = t.add(contact(frontId(half.add(half.shiftRight(1))
         .add(Int192.ONE.shiftLeft(151))), 5_000), true);
