@@ -244,6 +244,9 @@ final class SweepRun {
     } finally {
       inPump = false;
     }
+    if (admitting == 0 && ready.isEmpty()) {
+      pumpWhenSettled(now);
+    }
     if (admitting == 0 && ready.isEmpty() && inFlight == 0 && !probing) {
       if (!table.hasPending()) {
         probe();
@@ -438,6 +441,21 @@ final class SweepRun {
     } else {
       e.status = SweepTable.Status.READY;
       ready.addFirst(e);
+    }
+  }
+
+  /**
+   * Nothing to send: the segments wait for their queries in flight. A query to a dead node ends
+   * that wait once it has gone unanswered for the settle time, but no reply will say so, so the
+   * pump is called back then.
+   */
+  private void pumpWhenSettled(long now) {
+    long settle = roundTrips.settleNanos();
+    for (SweepTable.Entry e : sentOrder) {
+      if (e.status == SweepTable.Status.IN_FLIGHT && e.sentNanos + settle > now) {
+        pumpAt(e.sentNanos + settle + 1);
+        return;
+      }
     }
   }
 
