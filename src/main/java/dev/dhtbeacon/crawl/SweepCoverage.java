@@ -35,7 +35,6 @@ final class SweepCoverage {
   /** Described blocks: position of the block's first id to the block's size in bits. */
   private final TreeMap<Int192, Integer> described = new TreeMap<>();
   private final int maxBlocks;
-  private long aimed;
 
   SweepCoverage(SweepTable table, int maxBlocks) {
     this.table = table;
@@ -57,7 +56,6 @@ final class SweepCoverage {
           && Arc.value(x.contact.id()).xor(id).doubleValue() < COMPETENT * spacing) {
         e.claim = cellOf(x.contact.id(), spacing);
         mark(e.claim, true, false);
-        aimed++;
         return x;
       }
     }
@@ -118,13 +116,8 @@ final class SweepCoverage {
     }
   }
 
-  /** Queries aimed at an undescribed cell. */
-  long aimed() {
-    return aimed;
-  }
-
   /** The aligned block of about one spacing holding {@code id}. */
-  SweepTargets.Block cellOf(NodeId id, double spacing) {
+  private SweepTargets.Block cellOf(NodeId id, double spacing) {
     int bits = Math.max(0, Math.min(NodeId.BITS - arc.prefixBits() - 1,
         Math.getExponent(spacing)));
     return new SweepTargets.Block(Arc.value(id).shiftRight(bits).shiftLeft(bits), bits);

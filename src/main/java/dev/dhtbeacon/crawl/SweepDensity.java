@@ -50,7 +50,7 @@ final class SweepDensity {
    * in spacings. Below a pick the sweep has been, so the nodes there are known; the stretch
    * between picks is not (segments walked side by side spread them over the whole arc, with
    * unexplored keyspace between them), and counting the nodes known there read the spacing
-   * three to six times too wide for the first half of a sweep.
+   * three to seven times too wide for the first half of a sweep.
    *
    * @param known the nodes known now, by position
    */
