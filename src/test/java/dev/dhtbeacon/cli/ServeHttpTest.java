@@ -49,6 +49,7 @@ class ServeHttpTest {
   private static final String BASE = "http://" + HTTP;
   private static final String SERVE_DHT = "127.0.201.1:31100";
   private static final Duration RUN = Duration.ofSeconds(60);
+  private static final String ROUTING_NODES = "dhtbeacon_routing_table_nodes";
   private static final HttpClient CLIENT = HttpClient.newBuilder()
       .connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -203,8 +204,16 @@ class ServeHttpTest {
     assertEquals(200, first.statusCode());
     assertTrue(first.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
     PrometheusText before = PrometheusText.parse(first.body());
+    // Once in CI (2026-11-22, test phase under load) the first scrape read 8 or fewer table
+    // entries, though /status had more; the cause is not established. Scrape again for up to
+    // 10 s before the assertion, which keeps its bound.
+    for (int i = 0; i < 50 && !(before.value(ROUTING_NODES, "family", "ipv4") > 8); i++) {
+      Thread.sleep(200);
+      first = get("/metrics");
+      before = PrometheusText.parse(first.body());
+    }
     assertTrue(before.value("dhtbeacon_publish_total", "outcome", "stored") >= 1);
-    assertTrue(before.value("dhtbeacon_routing_table_nodes", "family", "ipv4") > 8);
+    assertTrue(before.value(ROUTING_NODES, "family", "ipv4") > 8, first.body());
     assertTrue(before.value("dhtbeacon_lookup_duration_seconds_count", "kind", "get") >= 1);
     assertEquals(0, before.value("dhtbeacon_krpc_egress_refused_total"));
     assertTrue(before.sum("jvm_memory_used_bytes", "area", "heap") > 0);
