@@ -44,6 +44,14 @@ final class Int192 implements Comparable<Int192> {
     return new Int192(value >> 63, value >> 63, value);
   }
 
+  /**
+   * A distance in the keyspace given as a double (non-negative, under 2^163), rounded down to
+   * a multiple of 2^100: far finer than any spacing between nodes, and one long multiplication.
+   */
+  static Int192 ofDistance(double distance) {
+    return valueOf((long) (distance / 0x1p100)).shiftLeft(100);
+  }
+
   /** The unsigned big-endian number in {@code bytes} (at most 24 of them). */
   static Int192 of(byte[] bytes) {
     if (bytes.length == 20) {  // an id: the common case, read as an int and two longs

@@ -48,7 +48,7 @@ final class SweepCoverage {
    * e}'s table is complete; or null. Claims its cell for {@code e}.
    */
   Entry undescribedNear(Entry e, double spacing) {
-    Int192 reach = Int192.valueOf((long) (REACH * spacing / 0x1p100)).shiftLeft(100);
+    Int192 reach = Int192.ofDistance(REACH * spacing);
     Int192 from = table.segmentStart(e.position).max(e.position.subtract(reach));
     Int192 id = Arc.value(e.contact.id());
     for (Entry x : table.byPosition().subMap(from, true, e.position.add(reach), true).values()) {

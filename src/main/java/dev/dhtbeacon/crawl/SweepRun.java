@@ -405,9 +405,7 @@ final class SweepRun {
       e.status = SweepTable.Status.ANSWERED;
       hooks.erred(e, err, rtt);
     }
-    if (e.claim != null) {
-      targets.coverage().release(e);
-    }
+    targets.coverage().release(e);
     if (e.status.finished()) {
       segments.done(e);
     }

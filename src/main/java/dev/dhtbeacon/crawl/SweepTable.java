@@ -367,8 +367,7 @@ final class SweepTable {
     }
     int count = 0;
     int target = maxEntries * 9 / 10;
-    Int192 margin = Int192.valueOf((long) (LAG_SPACINGS * spacing() / 0x1p100))
-        .shiftLeft(100);
+    Int192 margin = Int192.ofDistance(LAG_SPACINGS * spacing());
     for (int seg = 0; seg < segments.count() && entries.size() > target; seg++) {
       Int192 lo = segments.start(seg);
       Int192 hi = segments.end(seg);
@@ -418,7 +417,7 @@ final class SweepTable {
     if (hi.subtract(from).doubleValue() <= reach) {
       return null;
     }
-    return from.add(Int192.valueOf((long) (2 * spacing() / 0x1p100)).shiftLeft(100));
+    return from.add(Int192.ofDistance(2 * spacing()));
   }
 
   /**

@@ -148,7 +148,7 @@ final class SweepTargets implements SweepTable.LastPicker {
       }
     }
     steps++;
-    Int192 step = Int192.valueOf((long) (STEP * s / 0x1p100)).shiftLeft(100);
+    Int192 step = Int192.ofDistance(STEP * s);
     return arc.idAt(e.position.add(step).min(arc.span().subtract(Int192.ONE)));
   }
 
@@ -190,7 +190,7 @@ final class SweepTargets implements SweepTable.LastPicker {
 
   /** Whether fewer than two maybe-live nodes are known within {@code reach} of {@code e}. */
   boolean isolated(Entry e, double reach) {
-    Int192 r = Int192.valueOf((long) (reach / 0x1p100)).shiftLeft(100);
+    Int192 r = Int192.ofDistance(reach);
     int near = 0;
     for (Entry x : table.byPosition()
         .subMap(e.position.subtract(r), true, e.position.add(r), true).values()) {

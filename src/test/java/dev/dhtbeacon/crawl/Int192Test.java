@@ -119,4 +119,14 @@ class Int192Test {
       assertEquals(Int192.valueOf(v).hashCode(), Int192.of(BigInteger.valueOf(v)).hashCode());
     }
   }
+
+  @Test
+  void distancesFromDoublesAreRoundedDownToMultiplesOfTwoToThe100() {
+    BigInteger spacing = BigInteger.ONE.shiftLeft(160).divide(BigInteger.valueOf(2_000));
+    BigInteger expected = spacing.shiftRight(100).shiftLeft(100);
+    assertEquals(expected, Int192.ofDistance(spacing.doubleValue()).toBigInteger());
+    assertEquals(BigInteger.ZERO, Int192.ofDistance(0x1p99).toBigInteger());
+    assertEquals(BigInteger.ONE.shiftLeft(162),
+        Int192.ofDistance(0x1p162).toBigInteger());
+  }
 }

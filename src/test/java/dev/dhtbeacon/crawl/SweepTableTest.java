@@ -224,7 +224,7 @@ class SweepTableTest {
     SweepTargets aims = new SweepTargets(t);
     Random random = new Random(13);
     // A dense, known stretch up to 0.5 of the keyspace, with nothing known above it.
-    Int192 s = Int192.valueOf((long) (SPACING_2000 / 0x1p100)).shiftLeft(100);
+    Int192 s = Int192.ofDistance(SPACING_2000);
     Int192 half = Arc.KEYSPACE.shiftRight(1);
     for (int i = 40; i >= 1; i--) {
       t.add(contact(frontId(half.subtract(s.multiply(Int192.valueOf(i)))), i), true);
@@ -261,7 +261,7 @@ class SweepTableTest {
     t.segments().cut(4);
     SweepTargets aims = new SweepTargets(t);
     Random random = new Random(17);
-    Int192 s = Int192.valueOf((long) (SPACING_2000 / 0x1p100)).shiftLeft(100);
+    Int192 s = Int192.ofDistance(SPACING_2000);
     Int192 start = t.segments().start(1);
     // One node per grid cell everywhere (the stretch below the start is only that sparse),
     // and a dense run from two spacings above the start.
