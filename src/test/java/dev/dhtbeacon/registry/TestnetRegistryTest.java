@@ -108,7 +108,9 @@ class TestnetRegistryTest {
             && r.seq() == publishes.get(i).join().seq()) {
           found++;
         } else {
-          wrong.add(i + ": found=" + r.found() + " " + r.addresses() + " seq " + r.seq());
+          wrong.add(i + ": found=" + r.found() + " " + r.addresses() + " seq " + r.seq()
+              + ", " + r.nodesQueried() + " queried in " + r.millis() + " ms, published to "
+              + publishes.get(i).join().copies());
         }
       }
       List<Integer> queried = resolves.stream().map(f -> f.join().nodesQueried()).sorted()
