@@ -21,15 +21,25 @@ import java.util.concurrent.TimeUnit;
  * behind find_node, get_peers and get.
  *
  * <p>Keeps candidates ordered by XOR distance and at most {@code alpha} queries waiting. A query
- * unanswered after the adaptive stall time stops counting against {@code alpha}, so a dead node
- * costs a few RTTs instead of a full timeout; a late answer is still used. The lookup ends when
- * the {@code k} closest candidates that are neither failed nor stalled have all answered, or
- * when nothing is left to ask.
+ * unanswered after the adaptive stall time stops counting against {@code alpha}, so the lookup
+ * goes on past a slow or dead node at once; a late answer is still used. The lookup ends when
+ * the {@code k} closest candidates that have not failed have all answered, or when nothing is
+ * left to ask.
+ *
+ * <p>A stalled query among those {@code k} holds the lookup open for up to {@link #PATIENCE}
+ * stall times, as libtorrent holds it for outstanding queries at the top of its list: the
+ * nodes nearest the target are the ones that store items and peers, and a lookup that ends
+ * without a slow one's answer can miss the only copy it needed. After that the query lapses:
+ * a dead node costs at most the patience, not the full timeout, and a late answer still counts
+ * if it comes before the lookup ends.
  *
  * <p>Runs entirely on the host's event loop; {@link #start} may be called from any thread.
  */
 public final class IterativeLookup {
-  private enum State { FRESH, WAITING, STALLED, ANSWERED, FAILED }
+  private enum State { FRESH, WAITING, STALLED, LAPSED, ANSWERED, FAILED }
+
+  /** How many stall times a stalled query among the k closest holds the lookup open. */
+  static final int PATIENCE = 4;
 
   private static final class Candidate {
     final Contact contact;
@@ -131,7 +141,7 @@ public final class IterativeLookup {
             return false;
           }
           break;
-        case WAITING:
+        case WAITING, STALLED:
           return false;
         default:
           break;
@@ -146,15 +156,23 @@ public final class IterativeLookup {
     inFlight++;
     queried++;
     long stall = host.rtt().stallMillis();
-    host.loop().schedule(() -> onStall(c), stall, TimeUnit.MILLISECONDS);
+    host.loop().schedule(() -> onStall(c, stall), stall, TimeUnit.MILLISECONDS);
     host.query(c.contact, method.query(target, settings.want()), settings.queryTimeoutMillis())
         .whenComplete((reply, error) -> onReply(c, reply, error));
   }
 
-  private void onStall(Candidate c) {
+  private void onStall(Candidate c, long stall) {
     if (c.state == State.WAITING) {
       c.state = State.STALLED;
       waiting--;
+      host.loop().schedule(() -> onLapse(c), (PATIENCE - 1) * stall, TimeUnit.MILLISECONDS);
+      step();
+    }
+  }
+
+  private void onLapse(Candidate c) {
+    if (c.state == State.STALLED) {
+      c.state = State.LAPSED;
       step();
     }
   }

@@ -7,6 +7,7 @@ import dev.dhtbeacon.krpc.KrpcTransport;
 import dev.dhtbeacon.krpc.NetworkMode;
 import dev.dhtbeacon.krpc.Query;
 import dev.dhtbeacon.krpc.QueryArgs;
+import dev.dhtbeacon.krpc.Reply;
 import dev.dhtbeacon.krpc.Response;
 import dev.dhtbeacon.node.Testnet;
 import dev.dhtbeacon.routing.Contact;
@@ -23,6 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A lying DHT peer on a real UDP socket. It answers like a node (ping, find_node, get with
  * honest nearby contacts and a token, put with "stored") but answers every {@code get} for one
  * target with whatever item the test hands it: a forged signature, an old item, and so on.
+ * It can also hold every answer back, as a slow or overloaded node does.
  */
 final class HostilePeer implements AutoCloseable {
   private final EventLoopGroup group;
@@ -32,6 +34,7 @@ final class HostilePeer implements AutoCloseable {
   private final AtomicInteger getsForTarget = new AtomicInteger();
   private final Set<InetSocketAddress> askedBy = ConcurrentHashMap.newKeySet();
   private volatile MutableItem served;
+  private volatile long replyDelayMillis;
   private volatile KrpcTransport transport;
 
   private HostilePeer(EventLoopGroup group, NodeId id, NodeId target, List<Contact> honest) {
@@ -63,6 +66,11 @@ final class HostilePeer implements AutoCloseable {
   /** What every {@code get} for the target is answered with from now on (null: nothing). */
   void serve(MutableItem item) {
     this.served = item;
+  }
+
+  /** Holds every answer back this long from now on (0: answer at once). */
+  void delayReplies(long millis) {
+    this.replyDelayMillis = millis;
   }
 
   /**
@@ -108,10 +116,9 @@ final class HostilePeer implements AutoCloseable {
     Response.Builder r = Response.builder(q.tid(), id);
     QueryArgs args = q.args();
     if (args instanceof QueryArgs.Ping || args instanceof QueryArgs.Put) {
-      transport.reply(r.build(), from);
+      reply(r.build(), from);
     } else if (args instanceof QueryArgs.FindNode f) {
-      transport.reply(r.nodes(Testnet.trueClosest(honest, f.target(), 8), List.of()).build(),
-          from);
+      reply(r.nodes(Testnet.trueClosest(honest, f.target(), 8), List.of()).build(), from);
     } else if (args instanceof QueryArgs.Get g) {
       r.nodes(Testnet.trueClosest(honest, g.target(), 8), List.of())
           .token(BString.of(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}));
@@ -123,10 +130,18 @@ final class HostilePeer implements AutoCloseable {
           r.item(item.v(), BString.of(item.key().bytes()), BString.of(item.sig()), item.seq());
         }
       }
-      transport.reply(r.build(), from);
+      reply(r.build(), from);
     } else {
-      transport.reply(new ErrorReply(q.tid(), ErrorReply.METHOD_UNKNOWN, "method unknown",
-          null), from);
+      reply(new ErrorReply(q.tid(), ErrorReply.METHOD_UNKNOWN, "method unknown", null), from);
+    }
+  }
+
+  private void reply(Reply m, InetSocketAddress to) {
+    long delay = replyDelayMillis;
+    if (delay == 0) {
+      transport.reply(m, to);
+    } else {
+      transport.eventLoop().schedule(() -> transport.reply(m, to), delay, TimeUnit.MILLISECONDS);
     }
   }
 
