@@ -107,6 +107,11 @@ final class SweepDensity {
       first++;
     }
     int last = Math.min(GRID, cell(to.add(Int192.ONE))) - 1;
+    return knownInCells(first, last);
+  }
+
+  /** Nodes ever known in grid cells {@code first} to {@code last}, both included. */
+  int knownInCells(int first, int last) {
     int sum = 0;
     for (int c = first; c <= last; c++) {
       sum += grid[c];
@@ -114,7 +119,7 @@ final class SweepDensity {
     return sum;
   }
 
-  private Int192 cellStart(int cell) {
+  Int192 cellStart(int cell) {
     return Int192.valueOf(cell).shiftLeft(arc.span().bitLength() - 1 - 8);
   }
 

@@ -25,7 +25,11 @@ import java.util.Random;
  *       itself, which names the nodes that come next (further than one answer's 8 nodes need:
  *       the step also reaches past small groups of nodes that few outside know, as in young
  *       routing tables);
- *   <li>otherwise, the neighbourhood of the lowest node within 8s that sits in no block an
+ *   <li>otherwise, a thin block beside it, twice at most: a sibling subtree of one of its
+ *       ancestors, wide enough for 16 nodes, that the walk has passed and where far fewer
+ *       nodes are known than its width implies, at a random id in its thinnest part
+ *       ({@link SweepThinBlocks}); its siblings know it best;
+ *   <li>the neighbourhood of the lowest node within 8s that sits in no block an
  *       answer has described yet, where its own table is complete ({@link SweepCoverage}):
  *       however often that node was named, its neighbours may not have been;
  *   <li>an empty block beside it (a sibling subtree of one of its ancestors, at
@@ -40,10 +44,10 @@ import java.util.Random;
  * </ol>
  *
  * Lagging held-back nodes use the widest gap (over 2s) among the 16 known nodes on either side
- * at rule 6. The last held-back nodes are handed out by {@link #pick}: nearest (sharing the
+ * at rule 7. The last held-back nodes are handed out by {@link #pick}: nearest (sharing the
  * longest id prefix) to the widest remaining gap over 6s, aimed at it; when no such gap is
- * left, they take rule 4, probe an empty block beside them or the least-named neighbour, else
- * their own neighbourhood.
+ * left, they take rules 4 and 5, probe an empty block beside them or the least-named
+ * neighbour, else their own neighbourhood.
  *
  * <p>The thresholds were tuned on simulated keyspaces and on converged 2 000-node loopback
  * testnets, with tables as the joins leave them (a median of 23 entries, few outside a node's
@@ -79,6 +83,7 @@ final class SweepTargets implements SweepTable.LastPicker {
   private final Map<Block, Integer> blockProbes = new HashMap<>();
   private final SweepGaps gaps;
   private final SweepCoverage coverage;
+  private final SweepThinBlocks thinBlocks;
   private final long[] regionProbedAt = new long[SweepDensity.GRID];
   private long calls;
   private long probes;
@@ -90,6 +95,7 @@ final class SweepTargets implements SweepTable.LastPicker {
     this.arc = table.arc();
     this.gaps = new SweepGaps(table);
     this.coverage = new SweepCoverage(table, 2 * table.maxEntries());
+    this.thinBlocks = new SweepThinBlocks(table);
     java.util.Arrays.fill(regionProbedAt, Long.MIN_VALUE / 2);
   }
 
@@ -123,6 +129,11 @@ final class SweepTargets implements SweepTable.LastPicker {
     }
     boolean front = atFront(e, FRONTIER * s);
     if (!front) {
+      Block thin = thinBlocks.beside(e);
+      if (thin != null) {
+        probes++;
+        return thin.randomId(random);
+      }
       Entry x = coverage.undescribedNear(e, s);
       if (x != null) {
         neighbourhoods++;
@@ -153,6 +164,11 @@ final class SweepTargets implements SweepTable.LastPicker {
   }
 
   private NodeId lastTarget(Entry e, double s, Random random) {
+    Block thin = thinBlocks.beside(e);
+    if (thin != null) {
+      probes++;
+      return thin.randomId(random);
+    }
     Entry x = coverage.undescribedNear(e, s);
     if (x != null) {
       neighbourhoods++;
