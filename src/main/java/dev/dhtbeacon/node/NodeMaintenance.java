@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Executor;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -32,6 +33,7 @@ final class NodeMaintenance {
   private static final long REBOOTSTRAP_MILLIS = 60_000;
 
   private final DhtNode node;
+  private final Random random = new Random();
   private List<Contact> bootContacts = List.of();
   private ScheduledFuture<?> tick;
   private long lastBootSave;
@@ -75,6 +77,7 @@ final class NodeMaintenance {
     return fromBoot
         .thenComposeAsync(v -> isEmpty() ? fromAddresses() : CompletableFuture.completedFuture(
             null), loop())
+        .thenComposeAsync(v -> widenIfOneBucket(), loop())
         .handle((result, error) -> {
           bootstrapping = false;
           if (error != null) {
@@ -83,6 +86,22 @@ final class NodeMaintenance {
           }
           return null;
         });
+  }
+
+  /**
+   * Looks up a random id in the far half of the keyspace if the self-lookup left a single
+   * bucket. On a small network (or where our bootstrap node is one of our own closest) the
+   * self-lookup can meet exactly the k nodes closest to us and no one else: a table of one full
+   * bucket that never splits, so every later lookup starts from one neighbourhood, until a
+   * bucket refresh 15 minutes on. One lookup's responders from the other half split it.
+   */
+  private CompletableFuture<?> widenIfOneBucket() {
+    RoutingTable table = node.tableFor(node.familyOfSocket());
+    if (table.size() == 0 || table.bucketCount() > 1) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return node.startLookup(NodeId.randomSharingPrefix(node.id(), 0, false, random),
+        new LookupMethod.FindNode(), node.config().lookup(), List.of());
   }
 
   private CompletableFuture<?> fromAddresses() {
