@@ -23,8 +23,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Keeps candidates ordered by XOR distance and at most {@code alpha} queries waiting. A query
  * unanswered after the adaptive stall time stops counting against {@code alpha}, so the lookup
  * goes on past a slow or dead node at once; a late answer is still used. The lookup ends when
- * the {@code k} closest candidates that have not failed have all answered, or when nothing is
- * left to ask.
+ * the {@code k} closest candidates that have neither failed nor lapsed (below) have all
+ * answered, or when nothing is left to ask.
  *
  * <p>A stalled query among those {@code k} holds the lookup open for up to {@link #PATIENCE}
  * stall times, as libtorrent holds it for outstanding queries at the top of its list: the
