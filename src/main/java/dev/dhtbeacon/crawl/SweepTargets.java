@@ -129,19 +129,9 @@ final class SweepTargets implements SweepTable.LastPicker {
     }
     boolean front = atFront(e, FRONTIER * s);
     if (!front) {
-      Block thin = thinBlocks.beside(e);
-      if (thin != null) {
-        probes++;
-        return thin.randomId(random);
-      }
-      Entry x = coverage.undescribedNear(e, s);
-      if (x != null) {
-        neighbourhoods++;
-        return neighbourhood(x.contact.id(), random);
-      }
-      Block b = emptyBlockBeside(e, EMPTY_BLOCK * s);
-      if (b != null) {
-        return probe(b, random);
+      NodeId beside = besideTarget(e, s, random);
+      if (beside != null) {
+        return beside;
       }
     }
     Int192[] gap = e.role == SweepTable.Role.LAGGING ? gaps.around(e, LAG_GAP * s)
@@ -164,6 +154,25 @@ final class SweepTargets implements SweepTable.LastPicker {
   }
 
   private NodeId lastTarget(Entry e, double s, Random random) {
+    NodeId beside = besideTarget(e, s, random);
+    if (beside != null) {
+      return beside;
+    }
+    Entry least = leastNamed(e);
+    neighbourhoods++;
+    if (least != null) {
+      least.mentions += 8;
+      return neighbourhood(least.contact.id(), random);
+    }
+    return neighbourhood(e.contact.id(), random);
+  }
+
+  /**
+   * Rules 4 to 6, for a node outside the front and for the last held-back ones: a thin block
+   * beside it, the neighbourhood of an undescribed node near it, an empty block beside it; or
+   * null.
+   */
+  private NodeId besideTarget(Entry e, double s, Random random) {
     Block thin = thinBlocks.beside(e);
     if (thin != null) {
       probes++;
@@ -175,16 +184,7 @@ final class SweepTargets implements SweepTable.LastPicker {
       return neighbourhood(x.contact.id(), random);
     }
     Block b = emptyBlockBeside(e, EMPTY_BLOCK * s);
-    if (b != null) {
-      return probe(b, random);
-    }
-    Entry least = leastNamed(e);
-    neighbourhoods++;
-    if (least != null) {
-      least.mentions += 8;
-      return neighbourhood(least.contact.id(), random);
-    }
-    return neighbourhood(e.contact.id(), random);
+    return b == null ? null : probe(b, random);
   }
 
   private NodeId probe(Block b, Random random) {
