@@ -26,6 +26,15 @@ public final class RttEstimator {
     this.maxStallMillis = maxStallMillis;
   }
 
+  /**
+   * Starts from a prior round trip, as if it had been measured once (deviation half of it),
+   * instead of waiting for a first sample.
+   */
+  public RttEstimator(long minStallMillis, long maxStallMillis, double priorMillis) {
+    this(minStallMillis, maxStallMillis);
+    sample(priorMillis);
+  }
+
   /** Adds one measured round trip. */
   public void sample(double rttMillis) {
     if (srtt < 0) {
@@ -42,8 +51,13 @@ public final class RttEstimator {
     if (srtt < 0) {
       return maxStallMillis;
     }
-    long rto = (long) Math.ceil(srtt + 4 * rttvar);
+    long rto = (long) Math.ceil(rtoMillis());
     return Math.max(minStallMillis, Math.min(maxStallMillis, rto));
+  }
+
+  /** TCP's retransmission timeout: smoothed RTT + 4 deviations, unbounded; -1 before a sample. */
+  public double rtoMillis() {
+    return srtt < 0 ? -1 : srtt + 4 * rttvar;
   }
 
   /** Smoothed RTT in milliseconds, or -1 before the first sample. */
