@@ -40,9 +40,7 @@ public final class PairedMiss {
     int[] tot = new int[2];
     int[] low = new int[2];
     for (long seed = first; seed < first + sweeps; seed++) {
-      Testnet.Options options = Testnet.Options.of(2_000).withSeed(seed)
-          .withBase(Testnet.loopback(127, 0, 110, 1), 28000).withCrawlTruth(20, 0.1, 0.2);
-      try (Testnet net = Testnet.start(refresh ? options.withBucketRefresh() : options);
+      try (Testnet net = SweepMissReport.acceptanceTestnet(seed, refresh);
           ReceiveLog log = new ReceiveLog()) {
         log.attach(net.nodes());
         Set<InetSocketAddress> live = new HashSet<>();

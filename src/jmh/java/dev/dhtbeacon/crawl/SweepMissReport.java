@@ -35,15 +35,22 @@ public final class SweepMissReport {
     int sweeps = Integer.parseInt(args[1]);
     boolean refresh = args.length > 2 && args[2].equals("refresh");
     for (long seed = first; seed < first + sweeps; seed++) {
-      Testnet.Options options = Testnet.Options.of(2_000).withSeed(seed)
-          .withBase(Testnet.loopback(127, 0, 110, 1), 28000).withCrawlTruth(20, 0.1, 0.2);
-      try (Testnet net = Testnet.start(refresh ? options.withBucketRefresh() : options);
-          ReceiveLog log = new ReceiveLog()) {
+      try (Testnet net = acceptanceTestnet(seed, refresh); ReceiveLog log = new ReceiveLog()) {
         log.attach(net.nodes());
         report(net, log, seed);
       }
     }
     System.exit(0);
+  }
+
+  /**
+   * The acceptance testnet of {@code TestnetCrawlTest} (2 000 nodes, 10% dead, 20% without
+   * BEP 51) at 127.0.110.1:28000, its tables as the joins leave them or refreshed.
+   */
+  static Testnet acceptanceTestnet(long seed, boolean refresh) {
+    Testnet.Options options = Testnet.Options.of(2_000).withSeed(seed)
+        .withBase(Testnet.loopback(127, 0, 110, 1), 28000).withCrawlTruth(20, 0.1, 0.2);
+    return Testnet.start(refresh ? options.withBucketRefresh() : options);
   }
 
   private static void report(Testnet net, ReceiveLog log, long seed) {
