@@ -46,7 +46,7 @@ class SlowNearestNodeTest {
 
   @Test
   void aSlowNearestNodeIsWaitedFor() throws Exception {
-    ResolveResult r = resolveFromSlowPeer(700, 26211, 26201);
+    ResolveResult r = resolveFromSlowPeer(700, 11, 26201);
     assertTrue(r.found(), "the lookup ended without the slow node's answer in " + r.millis()
         + " ms");
     assertEquals(List.of(PUBLISHED), r.record().addresses());
@@ -55,7 +55,7 @@ class SlowNearestNodeTest {
 
   @Test
   void aSilentNearestNodeCostsLessThanTheQueryTimeout() throws Exception {
-    ResolveResult r = resolveFromSlowPeer(20_000, 26212, 26202);
+    ResolveResult r = resolveFromSlowPeer(20_000, 12, 26202);
     assertFalse(r.found());
     long timeout = LookupSettings.defaults().queryTimeoutMillis();
     assertTrue(r.millis() < timeout, "the lookup waited " + r.millis() + " ms for a node that "
@@ -63,18 +63,20 @@ class SlowNearestNodeTest {
   }
 
   /**
-   * A peer next to a fresh key's target, introduced to the 16 honest nodes nearest it, holds
-   * the only copy of the key's record and answers everything {@code delayMillis} late; a
-   * resolver that joined afterwards resolves the key.
+   * A peer next to a fresh key's target, on 127.0.97.{@code peerHost}, introduced to the 16
+   * honest nodes nearest it, holds the only copy of the key's record and answers everything
+   * {@code delayMillis} late; a resolver that joined afterwards resolves the key. Each peer has
+   * an IP of its own: routing tables keep one entry per IP, and the other test's peer stays in
+   * some of them after it closed.
    */
-  private static ResolveResult resolveFromSlowPeer(long delayMillis, int peerPort,
+  private static ResolveResult resolveFromSlowPeer(long delayMillis, int peerHost,
       int resolverPort) throws Exception {
     KeyPair keys = KeyPair.generate();
     NodeId target = Bep44.mutableTarget(keys.publicKey().bytes(), null);
     AddressRecord record = new AddressRecord(List.of(PUBLISHED),
         System.currentTimeMillis() / 1000);
     try (HostilePeer slow = HostilePeer.bind(
-        new InetSocketAddress(Testnet.loopback(127, 0, 97, 10), peerPort), target,
+        new InetSocketAddress(Testnet.loopback(127, 0, 97, peerHost), 26210), target,
         net.contacts())) {
       int told = slow.introduceTo(Testnet.trueClosest(net.contacts(), target, 16));
       assertTrue(told >= 12, "only " + told + " nodes answered the slow peer's ping");
