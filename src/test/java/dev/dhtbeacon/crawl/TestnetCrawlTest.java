@@ -177,7 +177,8 @@ class TestnetCrawlTest {
           r.uncorrected(), 100 * (r.uncorrected() / truth - 1), r.union(),
           100 * (r.union() / truth - 1));
       assertEquals(truth, estimate, 0.1 * truth, "zone estimate off by more than 10%");
-      assertTrue(r.uncorrected() < 0.8 * truth, "one pass alone should miss many nodes");
+      // A pass asks 80% of the nodes it hears of, so one pass alone reads ~20% low.
+      assertTrue(r.uncorrected() < 0.9 * truth, "one pass alone should miss many nodes");
       assertTrue(r.union() < truth, "both passes united still miss nodes");
       // The error includes the zones' jackknife (observed 4-6% here, against 2% from the
       // equal-catchability model alone, which understated the spread between runs).
