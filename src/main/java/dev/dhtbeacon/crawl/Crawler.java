@@ -54,6 +54,12 @@ public final class Crawler implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Crawler.class);
   private static final int READ_ONLY_MEMORY = 4_096;
   private static final long BOOT_EVERY_MILLIS = 5 * 60_000;
+  /**
+   * Lookups behind the lookup estimate. Each carries a relative spread of 1/√6 (k = 8), so 128
+   * give 3.6%; 32 spread by 7.3% over repeated crawls and often read more than 10% off
+   * (BENCHMARKS.md).
+   */
+  static final int SIZE_LOOKUPS = 128;
   /** Query timeouts past its duration after which a sweep that has not ended is failed. */
   static final int STUCK_AFTER_TIMEOUTS = 10;
 
@@ -347,7 +353,7 @@ public final class Crawler implements AutoCloseable {
             settings.nanoTime().getAsLong() + left, random)
             .thenApply(ZoneSizeEstimator.Result::estimate)
         : CompletableFuture.completedFuture(null);
-    CompletableFuture<SizeEstimate> lookup = LookupSizeEstimator.estimate(node, 32)
+    CompletableFuture<SizeEstimate> lookup = LookupSizeEstimator.estimate(node, SIZE_LOOKUPS)
         .orTimeout(left, TimeUnit.NANOSECONDS);
     return zone.exceptionally(e -> null)
         .thenCombine(lookup.exceptionally(e -> null), Estimates::new);
