@@ -35,9 +35,7 @@ import org.slf4j.LoggerFactory;
  * ask, at the deadline, or on {@link #stop()}.
  *
  * <p>{@link SegmentScheduler} decides how many go at once and where, within a cap on queries
- * in flight that leaves out overdue ones: a query unanswered after TCP's retransmission
- * timeout is most likely to a dead node and no longer holds a place (libtorrent's traversals
- * do the same with their short timeout).
+ * in flight that leaves out overdue ones ({@link InFlight}).
  *
  * <p>A send that fails (a socket error, an egress refusal: anything but a timeout) pauses the
  * sweep, 50 ms doubling up to 4 s while failures continue; the node is retried up to 3 times,
@@ -52,19 +50,14 @@ final class SweepRun {
   private static final long BACKOFF_START_NANOS = 50_000_000L;
   private static final long BACKOFF_MAX_NANOS = 4_000_000_000L;
   private static final int MAX_SEND_RETRIES = 3;
-  /**
-   * Queries in flight, overdue ones included, as a multiple of {@code maxInFlight}. Uncapped
-   * 15 000-node sweeps: 4 sent up to 1 400 at once, and lost 0.5% of coverage to the load.
-   */
-  static final int OVERDUE_FACTOR = 2;
 
   /** Why a sweep ended. */
   enum End { COMPLETE, DEADLINE, STOPPED }
 
   /**
    * @param maxInFlight queries awaiting a reply at once, not counting overdue ones (unanswered
-   *     after TCP's retransmission timeout, at least 50 ms); with them, {@value #OVERDUE_FACTOR}
-   *     times as many
+   *     after TCP's retransmission timeout, at least 50 ms); with them,
+   *     {@value InFlight#OVERDUE_FACTOR} times as many
    * @param lookahead nodes admitted (or being admitted) ahead of sending
    * @param timeoutMillis how long to wait for each reply
    * @param deadlineNanos when to stop, on the {@code nanoTime} scale
@@ -101,13 +94,10 @@ final class SweepRun {
   private final SweepTargets targets;
   private final SegmentScheduler segments;
   private final ArrayDeque<SweepTable.Entry> ready = new ArrayDeque<>();
-  /** Entries in the order they were sent, until they are answered or found overdue. */
-  private final ArrayDeque<SweepTable.Entry> sentOrder = new ArrayDeque<>();
+  private final InFlight inFlight;
   private final RoundTrips roundTrips;
   private final CompletableFuture<End> done = new CompletableFuture<>();
   private int admitting;
-  private int inFlight;
-  private int overdue;
   private int consecutiveSendFailures;
   private long pausedUntil = Long.MIN_VALUE;
   private boolean pumpQueued;
@@ -130,6 +120,7 @@ final class SweepRun {
     this.observer = observer;
     this.loop = node.eventLoop();
     this.roundTrips = new RoundTrips(limits.timeoutMillis());
+    this.inFlight = new InFlight(limits.maxInFlight());
     this.targets = new SweepTargets(table);
     this.segments = new SegmentScheduler(table, targets, limiter,
         SegmentScheduler.segmentsFor(table.arc().span().doubleValue() / table.spacing(),
@@ -158,7 +149,8 @@ final class SweepRun {
   void logPace() {
     if (LOG.isDebugEnabled()) {
       LOG.debug("sweep pace: {} in flight ({} overdue), {} ready, {} admitting, rtt {} ms,"
-          + " settle {} ms, overdue after {} ms, {} sent, {} timeouts", inFlight, overdue,
+          + " settle {} ms, overdue after {} ms, {} sent, {} timeouts", inFlight.count(),
+          inFlight.overdue(),
           ready.size(), admitting, roundTrips.smoothedMillis(),
           roundTrips.settleNanos() / 1_000_000, roundTrips.overdueNanos() / 1_000_000,
           counters.sent, counters.timeouts);
@@ -174,7 +166,7 @@ final class SweepRun {
   }
 
   int inFlight() {
-    return inFlight;
+    return inFlight.count();
   }
 
   boolean finished() {
@@ -203,8 +195,10 @@ final class SweepRun {
     }
   }
 
+  /** Calls the pump at {@code atNanos} ({@link Long#MAX_VALUE}: never) or before. */
   private void pumpAt(long atNanos) {
-    if (atNanos >= timerAt && timerAt > nanoTime.getAsLong()) {
+    if (atNanos == Long.MAX_VALUE
+        || (atNanos >= timerAt && timerAt > nanoTime.getAsLong())) {
       return;
     }
     timerAt = atNanos;
@@ -245,9 +239,12 @@ final class SweepRun {
       inPump = false;
     }
     if (admitting == 0 && ready.isEmpty()) {
-      pumpWhenSettled(now);
+      // Nothing to send: the segments wait for their queries in flight. A query to a dead node
+      // ends that wait once it has gone unanswered for the settle time, but no reply will say
+      // so, so the pump is called back then.
+      pumpAt(inFlight.nextSettledAt(now, roundTrips.settleNanos()));
     }
-    if (admitting == 0 && ready.isEmpty() && inFlight == 0 && !probing) {
+    if (admitting == 0 && ready.isEmpty() && inFlight.count() == 0 && !probing) {
       if (!table.hasPending()) {
         probe();
       } else {
@@ -295,9 +292,10 @@ final class SweepRun {
   }
 
   private void sendReady() {
-    countOverdue(nanoTime.getAsLong());
+    inFlight.markOverdue(nanoTime.getAsLong(), roundTrips.overdueNanos());
     long wait = 0;
-    for (int tries = ready.size(); tries > 0 && !ready.isEmpty() && roomInFlight(); tries--) {
+    for (int tries = ready.size(); tries > 0 && !ready.isEmpty() && inFlight.hasRoom();
+        tries--) {
       SweepTable.Entry e = ready.pollFirst();
       InetAddress ip = e.contact.address().getAddress();
       long w = limiter.tryAcquire(ip);
@@ -315,37 +313,8 @@ final class SweepRun {
     if (wait > 0) {
       pumpAt(nanoTime.getAsLong() + wait);
     }
-    SweepTable.Entry oldest = sentOrder.peekFirst();
-    if (!ready.isEmpty() && !roomInFlight() && oldest != null) {
-      pumpAt(oldest.sentNanos + roundTrips.overdueNanos() + 1);  // room again once it is overdue
-    }
-  }
-
-  /**
-   * Whether another query may go: fewer than {@code maxInFlight} that are not overdue. Counted
-   * as in flight until they time out, queries to dead nodes filled the allowance (a tenth of
-   * the nodes dead, a 2 s timeout) and held uncapped sweeps to a trickle between timeouts.
-   */
-  private boolean roomInFlight() {
-    return inFlight - overdue < limits.maxInFlight()
-        && inFlight < OVERDUE_FACTOR * limits.maxInFlight();
-  }
-
-  /**
-   * Marks the queries unanswered after a retransmission timeout as TCP computes it (smoothed
-   * round trip plus 4 deviations, RFC 6298), and at least the settle time, as overdue: a
-   * reply later than that is rare, and a live node that sends one still counts.
-   */
-  private void countOverdue(long now) {
-    long settle = roundTrips.overdueNanos();
-    for (SweepTable.Entry e; (e = sentOrder.peekFirst()) != null; sentOrder.pollFirst()) {
-      if (e.status == SweepTable.Status.IN_FLIGHT && !e.overdue) {
-        if (now - e.sentNanos <= settle) {
-          return;
-        }
-        e.overdue = true;
-        overdue++;
-      }
+    if (!ready.isEmpty() && !inFlight.hasRoom()) {
+      pumpAt(inFlight.nextOverdueAt(roundTrips.overdueNanos()));
     }
   }
 
@@ -353,12 +322,9 @@ final class SweepRun {
     NodeId target = targets.targetFor(e, random);
     QueryArgs args = hooks.query(e, target);
     e.status = SweepTable.Status.IN_FLIGHT;
-    e.sentNanos = nanoTime.getAsLong();
-    e.overdue = false;
-    sentOrder.addLast(e);
-    inFlight++;
-    counters.sent++;
     long sentAt = nanoTime.getAsLong();
+    inFlight.sent(e, sentAt);
+    counters.sent++;
     if (observer != null) {
       observer.sent(e.contact, args, sentAt);
     }
@@ -372,11 +338,7 @@ final class SweepRun {
   }
 
   private void onReply(SweepTable.Entry e, Reply reply, Throwable error, long sentAt) {
-    inFlight--;
-    if (e.overdue) {
-      e.overdue = false;
-      overdue--;
-    }
+    inFlight.ended(e);
     long rttNanos = nanoTime.getAsLong() - sentAt;
     long rtt = Math.max(0, TimeUnit.NANOSECONDS.toMillis(rttNanos));
     if (reply != null) {
@@ -439,21 +401,6 @@ final class SweepRun {
     } else {
       e.status = SweepTable.Status.READY;
       ready.addFirst(e);
-    }
-  }
-
-  /**
-   * Nothing to send: the segments wait for their queries in flight. A query to a dead node ends
-   * that wait once it has gone unanswered for the settle time, but no reply will say so, so the
-   * pump is called back then.
-   */
-  private void pumpWhenSettled(long now) {
-    long settle = roundTrips.settleNanos();
-    for (SweepTable.Entry e : sentOrder) {
-      if (e.status == SweepTable.Status.IN_FLIGHT && e.sentNanos + settle > now) {
-        pumpAt(e.sentNanos + settle + 1);
-        return;
-      }
     }
   }
 

@@ -65,7 +65,7 @@ final class SweepTable {
     long notBeforeMillis;
     long sentNanos;
     /**
-     * Unanswered after a retransmission timeout ({@link SweepRun}): most likely dead, it no
+     * Unanswered after a retransmission timeout ({@link InFlight}): most likely dead, it no
      * longer counts against the cap on queries in flight.
      */
     boolean overdue;
