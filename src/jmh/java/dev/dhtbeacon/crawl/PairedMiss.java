@@ -28,6 +28,9 @@ import java.util.Set;
  * <pre>
  * java -Xmx8g -cp "PATCHED:$CP" dev.dhtbeacon.crawl.PairedMiss FIRST_SEED SWEEPS [refresh]
  * </pre>
+ *
+ * <p>{@code -Dmiss.nodes=N} and {@code -Dmiss.dead=F} change the testnet as for
+ * {@link SweepMissReport}.
  */
 public final class PairedMiss {
   private PairedMiss() {
@@ -40,7 +43,9 @@ public final class PairedMiss {
     int[] tot = new int[2];
     int[] low = new int[2];
     for (long seed = first; seed < first + sweeps; seed++) {
-      try (Testnet net = SweepMissReport.acceptanceTestnet(seed, refresh);
+      try (Testnet net = SweepMissReport.testnet(seed, refresh,
+          Integer.getInteger("miss.nodes", 2_000),
+          Double.parseDouble(System.getProperty("miss.dead", "0.1")));
           ReceiveLog log = new ReceiveLog()) {
         log.attach(net.nodes());
         Set<InetSocketAddress> live = new HashSet<>();

@@ -25,6 +25,10 @@ import java.util.Set;
  * <pre>
  * java -Xmx4g -cp "$CP" dev.dhtbeacon.crawl.SweepMissReport FIRST_SEED SWEEPS [refresh]
  * </pre>
+ *
+ * <p>{@code -Dmiss.nodes=N} and {@code -Dmiss.dead=F} change the testnet's size and share of
+ * dead nodes (2 000 and 0.1 by default).
+
  */
 public final class SweepMissReport {
   private SweepMissReport() {
@@ -35,7 +39,9 @@ public final class SweepMissReport {
     int sweeps = Integer.parseInt(args[1]);
     boolean refresh = args.length > 2 && args[2].equals("refresh");
     for (long seed = first; seed < first + sweeps; seed++) {
-      try (Testnet net = acceptanceTestnet(seed, refresh); ReceiveLog log = new ReceiveLog()) {
+      try (Testnet net = testnet(seed, refresh, Integer.getInteger("miss.nodes", 2_000),
+          Double.parseDouble(System.getProperty("miss.dead", "0.1")));
+          ReceiveLog log = new ReceiveLog()) {
         log.attach(net.nodes());
         report(net, log, seed);
       }
@@ -48,8 +54,13 @@ public final class SweepMissReport {
    * BEP 51) at 127.0.110.1:28000, its tables as the joins leave them or refreshed.
    */
   static Testnet acceptanceTestnet(long seed, boolean refresh) {
-    Testnet.Options options = Testnet.Options.of(2_000).withSeed(seed)
-        .withBase(Testnet.loopback(127, 0, 110, 1), 28000).withCrawlTruth(20, 0.1, 0.2);
+    return testnet(seed, refresh, 2_000, 0.1);
+  }
+
+  /** As the acceptance testnet, with another size or share of dead nodes. */
+  static Testnet testnet(long seed, boolean refresh, int nodes, double dead) {
+    Testnet.Options options = Testnet.Options.of(nodes).withSeed(seed)
+        .withBase(Testnet.loopback(127, 0, 110, 1), 28000).withCrawlTruth(20, dead, 0.2);
     return Testnet.start(refresh ? options.withBucketRefresh() : options);
   }
 
