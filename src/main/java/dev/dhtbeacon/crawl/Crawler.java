@@ -60,8 +60,6 @@ public final class Crawler implements AutoCloseable {
    * (BENCHMARKS.md).
    */
   static final int SIZE_LOOKUPS = 128;
-  /** Query timeouts past its duration after which a sweep that has not ended is failed. */
-  static final int STUCK_AFTER_TIMEOUTS = 10;
 
   private final DhtNode node;
   private final CrawlSettings settings;
@@ -154,8 +152,8 @@ public final class Crawler implements AutoCloseable {
    * Runs one sweep, then (if {@link CrawlSettings#estimates()}) the zone and lookup size
    * estimates, all within {@link CrawlSettings#duration()}: the sweep gets the duration less a
    * quarter of it (at most 20 s) that is kept for the estimates. One still running
-   * {@value #STUCK_AFTER_TIMEOUTS} query timeouts after the duration fails, and the log gets
-   * every thread's stack.
+   * {@value SweepWatchdog#STUCK_AFTER_TIMEOUTS} query timeouts after the duration fails, and the
+   * log gets every thread's stack.
    */
   public CompletableFuture<CrawlSummary> sweep() {
     long startNanos = settings.nanoTime().getAsLong();
@@ -179,39 +177,9 @@ public final class Crawler implements AutoCloseable {
         }, callbacks);
     currentSweep = result;
     if (duration != null) {
-      long grace = STUCK_AFTER_TIMEOUTS * settings.queryTimeout().toNanos();
-      ScheduledFuture<?> watchdog = callbacks.schedule(() -> failIfStuck(result, duration),
-          total + grace, TimeUnit.NANOSECONDS);
-      result.whenComplete((s, e) -> watchdog.cancel(false));
+      SweepWatchdog.watch(result, duration, settings.queryTimeout(), callbacks);
     }
     return result;
-  }
-
-  /**
-   * Fails a sweep still running {@value #STUCK_AFTER_TIMEOUTS} query timeouts past its duration,
-   * with every thread's stack in the log: whatever holds it, the caller's {@code --duration}
-   * is kept, and the log says where it hung.
-   */
-  private void failIfStuck(CompletableFuture<CrawlSummary> sweep, Duration duration) {
-    if (sweep.isDone()) {
-      return;
-    }
-    LOG.error("the crawl is still running {} query timeouts after its duration of {}; its"
-        + " threads:\n{}", STUCK_AFTER_TIMEOUTS, duration, threadDump());
-    sweep.completeExceptionally(new IllegalStateException("the crawl did not end within "
-        + STUCK_AFTER_TIMEOUTS + " query timeouts of its duration (" + duration + ")"));
-  }
-
-  private static String threadDump() {
-    StringBuilder out = new StringBuilder();
-    Thread.getAllStackTraces().forEach((thread, stack) -> {
-      out.append('"').append(thread.getName()).append("\" ").append(thread.getState())
-          .append('\n');
-      for (StackTraceElement frame : stack) {
-        out.append("    at ").append(frame).append('\n');
-      }
-    });
-    return out.toString();
   }
 
   /**

@@ -150,8 +150,7 @@ final class SweepRun {
     if (LOG.isDebugEnabled()) {
       LOG.debug("sweep pace: {} in flight ({} overdue), {} ready, {} admitting, rtt {} ms,"
           + " settle {} ms, overdue after {} ms, {} sent, {} timeouts", inFlight.count(),
-          inFlight.overdue(),
-          ready.size(), admitting, roundTrips.smoothedMillis(),
+          inFlight.overdue(), ready.size(), admitting, roundTrips.smoothedMillis(),
           roundTrips.settleNanos() / 1_000_000, roundTrips.overdueNanos() / 1_000_000,
           counters.sent, counters.timeouts);
     }
