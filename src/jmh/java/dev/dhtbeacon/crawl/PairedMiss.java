@@ -43,9 +43,7 @@ public final class PairedMiss {
     int[] tot = new int[2];
     int[] low = new int[2];
     for (long seed = first; seed < first + sweeps; seed++) {
-      try (Testnet net = SweepMissReport.testnet(seed, refresh,
-          Integer.getInteger("miss.nodes", 2_000),
-          Double.parseDouble(System.getProperty("miss.dead", "0.1")));
+      try (Testnet net = SweepMissReport.testnet(seed, refresh);
           ReceiveLog log = new ReceiveLog()) {
         log.attach(net.nodes());
         Set<InetSocketAddress> live = new HashSet<>();

@@ -39,9 +39,7 @@ public final class SweepMissReport {
     int sweeps = Integer.parseInt(args[1]);
     boolean refresh = args.length > 2 && args[2].equals("refresh");
     for (long seed = first; seed < first + sweeps; seed++) {
-      try (Testnet net = testnet(seed, refresh, Integer.getInteger("miss.nodes", 2_000),
-          Double.parseDouble(System.getProperty("miss.dead", "0.1")));
-          ReceiveLog log = new ReceiveLog()) {
+      try (Testnet net = testnet(seed, refresh); ReceiveLog log = new ReceiveLog()) {
         log.attach(net.nodes());
         report(net, log, seed);
       }
@@ -57,8 +55,16 @@ public final class SweepMissReport {
     return testnet(seed, refresh, 2_000, 0.1);
   }
 
-  /** As the acceptance testnet, with another size or share of dead nodes. */
-  static Testnet testnet(long seed, boolean refresh, int nodes, double dead) {
+  /**
+   * The acceptance testnet, or another size or share of dead nodes if {@code -Dmiss.nodes} or
+   * {@code -Dmiss.dead} say so.
+   */
+  static Testnet testnet(long seed, boolean refresh) {
+    return testnet(seed, refresh, Integer.getInteger("miss.nodes", 2_000),
+        Double.parseDouble(System.getProperty("miss.dead", "0.1")));
+  }
+
+  private static Testnet testnet(long seed, boolean refresh, int nodes, double dead) {
     Testnet.Options options = Testnet.Options.of(nodes).withSeed(seed)
         .withBase(Testnet.loopback(127, 0, 110, 1), 28000).withCrawlTruth(20, dead, 0.2);
     return Testnet.start(refresh ? options.withBucketRefresh() : options);
